@@ -1,0 +1,174 @@
+package io.modelserve.tools;
+
+import io.modelserve.tools.impl.Cli;
+import io.modelserve.tools.impl.LoadRun;
+import io.modelserve.tools.impl.PreparedRequest;
+import io.modelserve.tools.impl.Report;
+import io.modelserve.tools.impl.RequestArgs;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Sends many requests to one URL and reports throughput and latency percentiles.
+ *
+ * <p>Usage: {@code java -cp <cp> io.modelserve.tools.LoadTester --url URL [-n N | --duration S]
+ * [-c C] [--rate R] ...}; {@code --help} lists every option. Programs call
+ * {@link #run(LoadOptions)} instead and read the {@link LoadResult}.
+ *
+ * <h2>Two ways to pace the load</h2>
+ *
+ * <p><b>Closed loop</b> (the default): {@code concurrency} clients each send a request, wait
+ * for the answer, and send the next. Latency runs from the actual send to the answer and is
+ * recorded as is ({@code recordValueWithExpectedInterval} is not used). This measures the
+ * server's capacity, but understates latency under load: when the server stalls, the clients
+ * stall with it and do not send the requests that real users would have sent meanwhile, so
+ * the stall shows up in one sample instead of in every request it delayed. Gil Tene calls
+ * this <i>coordinated omission</i>.
+ *
+ * <p><b>Open loop</b> ({@code rate > 0}): request {@code i} is due at
+ * {@code t0 + i / rate}, whether or not earlier ones have answered, and its latency runs
+ * from that <i>intended</i> time, not from when it actually left. Time spent queued behind a
+ * slow server, or waiting for one of the {@code concurrency} pooled connections, therefore
+ * counts, which is the correction HdrHistogram applies to closed-loop data after the fact,
+ * done here at the source. Use it to ask "what latency do users see at R requests/s?".
+ *
+ * <p>Both modes use one Vert.x instance and one client whose keep-alive connection pool has
+ * {@code concurrency} connections, so at most that many requests are in flight. Requests run
+ * until the count is reached ({@code requests}) or for {@code durationSeconds}; warm-up
+ * requests go first, closed-loop, and are left out of every number.
+ */
+@Command(name = "load-tester", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Sends many requests to a URL and prints throughput and latency percentiles.")
+public final class LoadTester implements Callable<Integer> {
+
+  @Mixin
+  private RequestArgs request;
+
+  @Option(names = {"-n", "--requests"}, paramLabel = "N",
+      description = "Requests to send (default: " + LoadOptions.DEFAULT_REQUESTS + ").")
+  private Long requests;
+
+  @Option(names = {"-c", "--concurrency"}, paramLabel = "C",
+      defaultValue = "" + LoadOptions.DEFAULT_CONCURRENCY,
+      description = "Concurrent connections, hence clients in the closed loop (default: ${DEFAULT-VALUE}).")
+  private int concurrency;
+
+  @Option(names = "--duration", paramLabel = "SECONDS",
+      description = "Send for this long instead of a fixed count.")
+  private Double duration;
+
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "" + LoadOptions.DEFAULT_WARMUP,
+      description = "Requests sent first and left out of the numbers (default: ${DEFAULT-VALUE}).")
+  private long warmup;
+
+  @Option(names = "--rate", paramLabel = "R",
+      description = "Open loop: send R requests/s on a fixed schedule, latency from the scheduled time.")
+  private Double rate;
+
+  @Option(names = "--progress",
+      description = "Draw a progress bar on stderr even when it is not a terminal.")
+  private boolean progress;
+
+  @Option(names = "--json-out", paramLabel = "FILE", description = "Also write the result as JSON.")
+  private Path jsonOut;
+
+  @Spec
+  private CommandSpec spec;
+
+  public static void main(String[] args) {
+    Cli.quietLogging();
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line and returns its exit code: 0 done, 2 bad input. */
+  static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    return Cli.execute(new LoadTester(), args, out, err);
+  }
+
+  @Override
+  public Integer call() {
+    if (requests != null && duration != null) {
+      throw new IllegalArgumentException("give -n/--requests or --duration, not both");
+    }
+    LoadOptions options = LoadOptions.builder(request.toSpec())
+        .requests(requests != null ? requests : LoadOptions.DEFAULT_REQUESTS)
+        .concurrency(concurrency)
+        .durationSeconds(duration != null ? duration : 0)
+        .warmup(warmup)
+        .rate(rate != null ? rate : 0)
+        .progress(progress || Cli.stderrIsTerminal())
+        .build();
+    LoadResult result = run(options);
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(Report.format(result, options.request().toString()));
+    out.flush();
+    if (jsonOut != null) {
+      try {
+        Files.writeString(jsonOut, result.toJson() + System.lineSeparator(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot write --json-out " + jsonOut + ": " + e.getMessage());
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Runs a load on a Vert.x instance of its own, closed when done, and waits for the result.
+   *
+   * @throws IllegalArgumentException when the request cannot be built, e.g. a file is unreadable
+   */
+  public static LoadResult run(LoadOptions options) {
+    PreparedRequest prepared = PreparedRequest.of(options.request());
+    Vertx vertx = Vertx.vertx();
+    try {
+      return start(vertx, prepared, options).toCompletionStage().toCompletableFuture().join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+  }
+
+  /**
+   * Runs a load on the caller's Vert.x instance, for programs that already have one.
+   *
+   * @throws IllegalArgumentException at once when the request cannot be built
+   */
+  public static Future<LoadResult> run(Vertx vertx, LoadOptions options) {
+    return start(vertx, PreparedRequest.of(options.request()), options);
+  }
+
+  private static Future<LoadResult> start(Vertx vertx, PreparedRequest prepared, LoadOptions options) {
+    int loops = Math.min(options.concurrency(), Runtime.getRuntime().availableProcessors());
+    HttpClientAgent client = vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setKeepAlive(true))
+        .with(new PoolOptions().setHttp1MaxSize(options.concurrency()).setEventLoopSize(loops))
+        .build();
+    // One context drives the run so its bookkeeping is single-threaded; the pool spreads the
+    // connections themselves over several event loops.
+    Context context = vertx.getOrCreateContext();
+    Future<?> warmedUp = options.warmup() > 0
+        ? LoadRun.warmup(vertx, client, prepared, options).start(context)
+        : Future.succeededFuture();
+    Future<LoadResult> measured = warmedUp.compose(
+        v -> LoadRun.measured(vertx, client, prepared, options).start(context));
+    return measured.eventually(client::close);
+  }
+}
