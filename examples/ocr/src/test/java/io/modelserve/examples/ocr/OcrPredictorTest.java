@@ -78,4 +78,10 @@ class OcrPredictorTest {
     assertEquals("", result.text());
     assertTrue(result.lines().isEmpty());
   }
+
+  @Test
+  void readsTheCommittedSampleAsTheReadmeSays() throws Exception {
+    BufferedImage sample = javax.imageio.ImageIO.read(new java.io.File("sample.png"));
+    assertEquals(List.of("Model Serve for the JVM", "Hello World 2026", "模型服务框架"), read(sample));
+  }
 }
