@@ -1,0 +1,80 @@
+package io.modelserve.examples.echo;
+
+import io.modelserve.Api;
+import io.modelserve.ApiException;
+import io.modelserve.ApiRequest;
+import io.modelserve.ApiResponse;
+import io.modelserve.Model;
+import io.modelserve.UploadedFile;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Echoes what it received: query, form fields, files (name, type, size, SHA-256), JSON body.
+ * With {@code ?fail=message} it throws, and with {@code ?sleep=ms} it takes that long, so the
+ * tests can reach every edge of the server through it.
+ */
+@Api(name = "echo", concurrency = 4)
+public class EchoService implements Model {
+
+  private String device;
+
+  @Override
+  public void init(String device) {
+    this.device = device;
+  }
+
+  @Override
+  public ApiResponse inference(ApiRequest request) throws Exception {
+    String fail = request.query("fail");
+    if (fail != null) {
+      throw new IllegalStateException(fail);
+    }
+    String sleep = request.query("sleep");
+    if (sleep != null) {
+      Thread.sleep(Long.parseLong(sleep));
+    }
+    if ("bytes".equals(request.query("as"))) {
+      return ApiResponse.bytes(request.body(), "application/octet-stream");
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("method", request.method());
+    out.put("path", request.path());
+    out.put("device", device);
+    out.put("query", request.queryParams());
+    out.put("form", request.formFields());
+    Map<String, List<Map<String, Object>>> files = new LinkedHashMap<>();
+    request.files().forEach((field, list) -> files.put(field, list.stream().map(EchoService::describe).toList()));
+    out.put("files", files);
+    String type = request.contentType();
+    if (type != null && type.startsWith("application/json")) {
+      out.put("json", request.json(Object.class));
+    } else if (request.body().length > 0 && files.isEmpty() && request.formFields().isEmpty()) {
+      out.put("body", request.bodyText());
+    }
+    if (request.query("status") != null) {
+      int status = Integer.parseInt(request.query("status"));
+      if (status >= 400) {
+        throw new ApiException(status, "asked for " + status);
+      }
+      return ApiResponse.json(status, out);
+    }
+    return ApiResponse.json(out);
+  }
+
+  private static Map<String, Object> describe(UploadedFile f) {
+    try {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("fileName", f.fileName());
+      m.put("contentType", f.contentType());
+      m.put("size", f.size());
+      m.put("sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(f.bytes())));
+      return m;
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

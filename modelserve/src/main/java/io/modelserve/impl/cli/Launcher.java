@@ -1,0 +1,109 @@
+package io.modelserve.impl.cli;
+
+import io.modelserve.Model;
+import io.modelserve.impl.ApiScanner;
+import io.modelserve.impl.cluster.ClusterNode;
+import io.modelserve.server.ClusterOptions;
+import io.modelserve.server.ControllerVerticle;
+import io.modelserve.server.WorkerVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Verticle;
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** Parses the command line and starts a controller or a worker in this JVM. */
+public final class Launcher {
+
+  private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+
+  /** What {@link #start} returns when the node is up. */
+  public static final int SERVING = -1;
+
+  private Launcher() {}
+
+  /**
+   * Starts the node the arguments describe. Returns {@link #SERVING} once it serves (the JVM
+   * then lives on until SIGTERM), 0 after printing help, or an exit code after printing one
+   * line to {@code err}.
+   */
+  public static int start(String[] args, Class<?> mainClass, PrintWriter out, PrintWriter err) {
+    ServeCommand cmd = new ServeCommand();
+    CommandLine cli = new CommandLine(cmd);
+    try {
+      CommandLine.ParseResult parsed = cli.parseArgs(args);
+      if (parsed.isUsageHelpRequested()) {
+        cli.usage(out);
+        return 0;
+      }
+      if (parsed.isVersionHelpRequested()) {
+        out.println("modelserve 0.1.0");
+        return 0;
+      }
+    } catch (CommandLine.ParameterException e) {
+      err.println("modelserve: " + e.getMessage().lines().findFirst().orElse("bad arguments") + " (see --help)");
+      return 2;
+    }
+    String problem = cmd.problem();
+    if (problem != null) {
+      err.println("modelserve: " + problem + " (see --help)");
+      return 2;
+    }
+    Verticle verticle;
+    if (cmd.isController()) {
+      verticle = new ControllerVerticle(cmd.controllerOptions());
+    } else {
+      Map<String, Class<? extends Model>> services = services(mainClass);
+      try {
+        verticle = new WorkerVerticle(ApiScanner.find(cmd.name, services), cmd.workerOptions());
+      } catch (IllegalArgumentException e) {
+        err.println("modelserve: --name: " + e.getMessage());
+        return 2;
+      }
+    }
+    ClusterOptions cluster = new ClusterOptions()
+        .setConfigFile(cmd.clusterConfigFile())
+        .setHost(cmd.ownHost());
+    if (!cmd.isController()) {
+      cluster.setJoinHost(cmd.joinHost()).setJoinPort(cmd.clusterPort);
+    }
+    try {
+      Vertx vertx = ClusterNode.start(cluster)
+          .compose(v -> v.deployVerticle(verticle).map(id -> v)
+              .recover(e -> v.close().transform(x -> Future.<Vertx>failedFuture(e))))
+          .toCompletionStage().toCompletableFuture().get();
+      installShutdownHook(vertx);
+      return SERVING;
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      err.println("modelserve: could not start: " + cause);
+      log.debug("start failure", cause);
+      return 1;
+    }
+  }
+
+  private static Map<String, Class<? extends Model>> services(Class<?> mainClass) {
+    if (mainClass != null && mainClass.getPackageName().length() > 0) {
+      Map<String, Class<? extends Model>> found = ApiScanner.scanPackage(mainClass.getPackageName());
+      if (!found.isEmpty()) {
+        return found;
+      }
+    }
+    return ApiScanner.scanClasspath();
+  }
+
+  /** Vert.x installs none: closing undeploys (a worker drains) and leaves the cluster. */
+  private static void installShutdownHook(Vertx vertx) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("shutdown did not complete: {}", e.toString());
+      }
+    }, "modelserve-shutdown"));
+  }
+}

@@ -1,0 +1,167 @@
+package io.modelserve.impl.cli;
+
+import io.modelserve.server.ControllerOptions;
+import io.modelserve.server.WorkerOptions;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line of a Model Serve node, with the original tool's flags and meanings. */
+@Command(name = "modelserve", mixinStandardHelpOptions = true, sortOptions = false,
+    usageHelpWidth = 100,
+    description = {
+        "Serves @Api model classes as a load-balanced HTTP API: one controller, one worker per device.",
+        "",
+        "  --controller --port 8888",
+        "  --worker --port 8880 --name NAME --device 0 --controller-addr http://localhost:8888 "
+            + "--worker-addr http://localhost:8880",
+        ""})
+public final class ServeCommand {
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Role role;
+
+  static final class Role {
+    @Option(names = "--controller", required = true, description = "Run the controller: the HTTP API and the balancer.")
+    boolean controller;
+
+    @Option(names = "--worker", required = true, description = "Run a worker: one service on one device.")
+    boolean worker;
+  }
+
+  @Option(names = "--port", description = "HTTP port. Controller: the API (default 8888). "
+      + "Worker: its own endpoint for /_/health and direct calls (default: any free port).")
+  Integer port;
+
+  @Option(names = "--name", description = "Worker: the @Api name of the service to run.")
+  String name;
+
+  @Option(names = "--device", defaultValue = WorkerOptions.DEFAULT_DEVICE,
+      description = "Worker: passed to init(device): a GPU index (0, 1, ...) or cpu (default ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--controller-addr", paramLabel = "URL",
+      description = "The controller's URL. A worker joins the cluster through its host; "
+          + "the controller binds its cluster traffic to it (default http://127.0.0.1:<port>).")
+  URI controllerAddr;
+
+  @Option(names = "--worker-addr", paramLabel = "URL",
+      description = "Worker: the URL other members reach this worker at; its host carries cluster traffic "
+          + "(default http://127.0.0.1:<port>).")
+  URI workerAddr;
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface the HTTP port binds to (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--cluster-config", paramLabel = "FILE",
+      description = "Hazelcast XML (default: ./cluster.xml when present, else the cluster.xml on the class path).")
+  Path clusterConfig;
+
+  @Option(names = "--cluster-port", defaultValue = "0",
+      description = "Worker: the controller's Hazelcast port (default: the port in the cluster file).")
+  int clusterPort;
+
+  @Option(names = "--webroot", paramLabel = "DIR", defaultValue = ControllerOptions.DEFAULT_WEBROOT,
+      description = "Controller: folder whose index.html is served at / (default: the working directory).")
+  Path webroot;
+
+  @Option(names = "--timeout-ms", defaultValue = "" + ControllerOptions.DEFAULT_REQUEST_TIMEOUT_MS,
+      description = "Time a request may take, queueing included, before 504 (default ${DEFAULT-VALUE}).")
+  long timeoutMs;
+
+  @Option(names = "--max-body-bytes", defaultValue = "" + ControllerOptions.DEFAULT_MAX_BODY_BYTES,
+      description = "Larger bodies are answered 413 (default ${DEFAULT-VALUE}).")
+  long maxBodyBytes;
+
+  @Option(names = "--max-queue", defaultValue = "" + ControllerOptions.DEFAULT_MAX_QUEUE,
+      description = "Controller: requests a service may have waiting; beyond, 503 with Retry-After (default ${DEFAULT-VALUE}).")
+  int maxQueue;
+
+  @Option(names = "--worker-timeout-ms", defaultValue = "" + ControllerOptions.DEFAULT_WORKER_TIMEOUT_MS,
+      description = "Controller: a worker silent this long is dropped and its requests retried (default ${DEFAULT-VALUE}).")
+  long workerTimeoutMs;
+
+  @Option(names = "--concurrency", defaultValue = "0",
+      description = "Worker: inferences at once on the device (default: the service's @Api(concurrency), usually 1).")
+  int concurrency;
+
+  @Option(names = "--drain-timeout-ms", defaultValue = "" + WorkerOptions.DEFAULT_DRAIN_TIMEOUT_MS,
+      description = "Worker: on SIGTERM, the longest wait for in-flight work (default ${DEFAULT-VALUE}).")
+  long drainTimeoutMs;
+
+  boolean isController() {
+    return role.controller;
+  }
+
+  /** Checks what picocli cannot; returns a one-line problem or null. */
+  String problem() {
+    if (role.worker && (name == null || name.isBlank())) {
+      return "--worker needs --name: the @Api name of the service to run";
+    }
+    if (port != null && (port < 0 || port > 65535)) {
+      return "--port must be between 0 and 65535, not " + port;
+    }
+    for (URI uri : new URI[] {controllerAddr, workerAddr}) {
+      if (uri != null && (uri.getHost() == null || !"http".equals(uri.getScheme()))) {
+        return "not an http://host:port URL: " + uri;
+      }
+    }
+    if (clusterConfig != null && !Files.isRegularFile(clusterConfig)) {
+      return "--cluster-config: no such file: " + clusterConfig;
+    }
+    if (webroot != null && role.controller && !Files.isDirectory(webroot)) {
+      return "--webroot: no such folder: " + webroot;
+    }
+    if (timeoutMs <= 0 || maxBodyBytes <= 0 || maxQueue <= 0 || workerTimeoutMs <= 0) {
+      return "--timeout-ms, --max-body-bytes, --max-queue and --worker-timeout-ms must be positive";
+    }
+    return null;
+  }
+
+  /** The cluster file in force: the flag, else ./cluster.xml, else null (the class path's). */
+  String clusterConfigFile() {
+    if (clusterConfig != null) {
+      return clusterConfig.toAbsolutePath().toString();
+    }
+    Path local = Path.of("cluster.xml");
+    return Files.isRegularFile(local) ? local.toAbsolutePath().toString() : null;
+  }
+
+  ControllerOptions controllerOptions() {
+    return new ControllerOptions()
+        .setPort(port == null ? ControllerOptions.DEFAULT_PORT : port)
+        .setHost(host)
+        .setWebroot(webroot.toString())
+        .setRequestTimeoutMs(timeoutMs)
+        .setMaxBodyBytes(maxBodyBytes)
+        .setMaxQueue(maxQueue)
+        .setWorkerTimeoutMs(workerTimeoutMs);
+  }
+
+  WorkerOptions workerOptions() {
+    return new WorkerOptions()
+        .setName(name)
+        .setDevice(device)
+        .setPort(port == null ? WorkerOptions.DEFAULT_PORT : port)
+        .setHost(host)
+        .setConcurrency(concurrency)
+        .setDrainTimeoutMs(drainTimeoutMs)
+        .setMaxBodyBytes(maxBodyBytes)
+        .setRequestTimeoutMs(timeoutMs)
+        .setAdvertisedHost(ownHost());
+  }
+
+  /** The host this node's cluster traffic uses: that of its own address flag. */
+  String ownHost() {
+    URI own = role.controller ? controllerAddr : workerAddr;
+    return own == null ? "127.0.0.1" : own.getHost();
+  }
+
+  /** Worker: the controller's host, joined through. */
+  String joinHost() {
+    return controllerAddr == null ? "127.0.0.1" : controllerAddr.getHost();
+  }
+}

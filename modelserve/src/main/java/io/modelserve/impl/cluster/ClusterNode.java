@@ -1,0 +1,85 @@
+package io.modelserve.impl.cluster;
+
+import com.hazelcast.config.ClasspathXmlConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.FileSystemXmlConfig;
+import com.hazelcast.core.HazelcastInstance;
+import io.modelserve.server.ClusterOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.FileNotFoundException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/** Starts a clustered Vert.x on Hazelcast from a {@link ClusterOptions}. */
+public final class ClusterNode {
+
+  private static final String SOURCE_PROPERTY = "modelserve.cluster.config";
+
+  private ClusterNode() {}
+
+  /** Loads the Hazelcast file and applies the node's own host and join member. */
+  public static Config hazelcastConfig(ClusterOptions options) {
+    Config config;
+    if (options.getConfigFile() != null) {
+      try {
+        config = new FileSystemXmlConfig(Path.of(options.getConfigFile()).toFile());
+      } catch (FileNotFoundException e) {
+        throw new UncheckedIOException("cluster configuration not found: " + options.getConfigFile(), e);
+      }
+    } else {
+      config = new ClasspathXmlConfig("cluster.xml");
+    }
+    config.setProperty("hazelcast.local.localAddress", options.getHost());
+    // Hazelcast ignores unknown properties; this one lets /_/status say which file is in force
+    config.setProperty(SOURCE_PROPERTY, options.getConfigFile() != null
+        ? Path.of(options.getConfigFile()).toAbsolutePath().normalize().toString()
+        : String.valueOf(ClusterNode.class.getClassLoader().getResource("cluster.xml")));
+    if (options.getJoinHost() != null) {
+      int port = options.getJoinPort() > 0 ? options.getJoinPort() : config.getNetworkConfig().getPort();
+      config.getNetworkConfig().getJoin().getTcpIpConfig().addMember(options.getJoinHost() + ":" + port);
+    }
+    return config;
+  }
+
+  public static Future<Vertx> start(ClusterOptions options) {
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      // before the first Hazelcast class logs anything through java.util.logging
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
+    Config config;
+    try {
+      config = hazelcastConfig(options);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    VertxOptions vertxOptions = new VertxOptions();
+    vertxOptions.getEventBusOptions().setHost(options.getHost()).setClusterPublicHost(options.getHost());
+    return Vertx.builder().with(vertxOptions).withClusterManager(new HazelcastClusterManager(config)).buildClustered();
+  }
+
+  /** The cluster as this node sees it, for status pages. */
+  public static JsonObject describe(Vertx vertx) {
+    JsonObject out = new JsonObject();
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    if (manager == null) {
+      return out.put("clustered", false);
+    }
+    out.put("clustered", true).put("nodes", manager.getNodes().size());
+    if (manager instanceof HazelcastClusterManager hz) {
+      HazelcastInstance instance = hz.getHazelcastInstance();
+      if (instance != null) {
+        out.put("name", instance.getConfig().getClusterName())
+            .put("members", instance.getCluster().getMembers().size())
+            .put("config", instance.getConfig().getProperty(SOURCE_PROPERTY))
+            .put("address", instance.getCluster().getLocalMember().getAddress().toString());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,40 @@
+package io.modelserve.impl.controller;
+
+import io.modelserve.ApiRequest;
+import io.modelserve.ApiResponse;
+import io.vertx.core.Handler;
+
+/** One HTTP request on its way through the controller: queued, dispatched, then answered once. */
+final class PendingRequest {
+
+  final String service;
+  final ApiRequest request;
+  final long deadlineNanos;
+  private final Handler<ApiResponse> answer;
+  /** Dispatches so far; a second one happens only when the first worker died. */
+  int attempts;
+  WorkerState worker;
+  long timerId = -1;
+  private boolean answered;
+
+  PendingRequest(String service, ApiRequest request, long deadlineNanos, Handler<ApiResponse> answer) {
+    this.service = service;
+    this.request = request;
+    this.deadlineNanos = deadlineNanos;
+    this.answer = answer;
+  }
+
+  boolean answered() {
+    return answered;
+  }
+
+  /** Answers the client; later calls are ignored, so racing outcomes cannot answer twice. */
+  boolean answer(ApiResponse response) {
+    if (answered) {
+      return false;
+    }
+    answered = true;
+    answer.handle(response);
+    return true;
+  }
+}

@@ -1,0 +1,28 @@
+package io.modelserve.impl.http;
+
+import io.modelserve.ApiResponse;
+import io.modelserve.impl.Errors;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+
+/** Writes answers and JSON errors to HTTP responses. */
+public final class HttpResponses {
+
+  private HttpResponses() {}
+
+  public static void write(HttpServerResponse out, ApiResponse r) {
+    if (out.ended() || out.closed()) {
+      return;
+    }
+    out.setStatusCode(r.status());
+    r.headers().forEach(out::putHeader);
+    out.putHeader("content-type", r.contentType());
+    out.end(Buffer.buffer(r.body()));
+  }
+
+  /** {@code {"error": message, "service": service}} with {@code status}. */
+  public static void error(HttpServerResponse out, int status, String message, String service) {
+    write(out, Errors.json(status, message, service, null));
+  }
+}

@@ -1,0 +1,164 @@
+package io.modelserve.impl.wire;
+
+import io.modelserve.ApiRequest;
+import io.modelserve.ApiResponse;
+import io.modelserve.UploadedFile;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The binary form of requests and answers on the event bus. Length-prefixed fields in one
+ * {@link Buffer}: cheap to write and read, and file bytes travel as they are (no base64).
+ *
+ * <p>Request: version, deadline, method, path, query, form, headers, files, body.
+ * Answer: version, status, content type, headers, body.
+ */
+public final class WireFormat {
+
+  private static final byte VERSION = 1;
+
+  private WireFormat() {}
+
+  /** A decoded request with the time the sender allows for its inference. */
+  public record Envelope(ApiRequest request, long timeoutMs) {}
+
+  public static Buffer encodeRequest(ApiRequest r, long timeoutMs) {
+    int size = 64 + r.body().length;
+    for (List<UploadedFile> files : r.files().values()) {
+      for (UploadedFile f : files) {
+        size += f.size() + 64;
+      }
+    }
+    Buffer b = Buffer.buffer(size);
+    b.appendByte(VERSION);
+    b.appendLong(timeoutMs);
+    putString(b, r.method());
+    putString(b, r.path());
+    putMulti(b, r.queryParams());
+    putMulti(b, r.formFields());
+    putMulti(b, r.headers());
+    int count = 0;
+    for (List<UploadedFile> files : r.files().values()) {
+      count += files.size();
+    }
+    b.appendInt(count);
+    for (List<UploadedFile> files : r.files().values()) {
+      for (UploadedFile f : files) {
+        putString(b, f.field());
+        putString(b, f.fileName());
+        putString(b, f.contentType());
+        putBytes(b, f.bytes());
+      }
+    }
+    putBytes(b, r.body());
+    return b;
+  }
+
+  public static Envelope decodeRequest(Buffer b) {
+    Reader in = new Reader(b);
+    in.version();
+    long timeoutMs = in.b.getLong(in.pos);
+    in.pos += 8;
+    ApiRequest.Builder r = ApiRequest.builder().method(in.string()).path(in.string());
+    in.multi(r::query);
+    in.multi(r::form);
+    in.multi(r::header);
+    int files = in.integer();
+    for (int i = 0; i < files; i++) {
+      r.file(new UploadedFile(in.string(), in.string(), in.string(), in.bytes()));
+    }
+    r.body(in.bytes());
+    return new Envelope(r.build(), timeoutMs);
+  }
+
+  public static Buffer encodeResponse(ApiResponse r) {
+    Buffer b = Buffer.buffer(32 + r.body().length);
+    b.appendByte(VERSION);
+    b.appendInt(r.status());
+    putString(b, r.contentType());
+    b.appendInt(r.headers().size());
+    r.headers().forEach((k, v) -> {
+      putString(b, k);
+      putString(b, v);
+    });
+    putBytes(b, r.body());
+    return b;
+  }
+
+  public static ApiResponse decodeResponse(Buffer b) {
+    Reader in = new Reader(b);
+    in.version();
+    int status = in.integer();
+    String contentType = in.string();
+    int n = in.integer();
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      headers.put(in.string(), in.string());
+    }
+    return new ApiResponse(status, contentType, headers, in.bytes());
+  }
+
+  private static void putString(Buffer b, String s) {
+    putBytes(b, s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void putBytes(Buffer b, byte[] bytes) {
+    b.appendInt(bytes.length);
+    b.appendBytes(bytes);
+  }
+
+  private static void putMulti(Buffer b, Map<String, List<String>> map) {
+    int count = 0;
+    for (List<String> values : map.values()) {
+      count += values.size();
+    }
+    b.appendInt(count);
+    map.forEach((k, values) -> values.forEach(v -> {
+      putString(b, k);
+      putString(b, v);
+    }));
+  }
+
+  private static final class Reader {
+    private final Buffer b;
+    private int pos;
+
+    Reader(Buffer b) {
+      this.b = b;
+    }
+
+    void version() {
+      byte v = b.getByte(pos++);
+      if (v != VERSION) {
+        throw new IllegalArgumentException("unknown wire format version " + v);
+      }
+    }
+
+    int integer() {
+      int v = b.getInt(pos);
+      pos += 4;
+      return v;
+    }
+
+    byte[] bytes() {
+      int n = integer();
+      byte[] out = b.getBytes(pos, pos + n);
+      pos += n;
+      return out;
+    }
+
+    String string() {
+      return new String(bytes(), StandardCharsets.UTF_8);
+    }
+
+    void multi(java.util.function.BiConsumer<String, String> sink) {
+      int n = integer();
+      for (int i = 0; i < n; i++) {
+        sink.accept(string(), string());
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.modelserve.impl.worker;
+
+import io.modelserve.ApiException;
+import io.modelserve.ApiRequest;
+import io.modelserve.ApiResponse;
+import io.modelserve.Model;
+import io.modelserve.impl.Errors;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The threads bound to one device: the model is created and initialised on them, and every
+ * inference runs on them, {@code concurrency} at a time, never on an event loop. Work beyond
+ * that waits in this runner's queue, the one place a later batching step can take several
+ * requests at once.
+ */
+public final class DeviceRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(DeviceRunner.class);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final String service;
+  private final ThreadPoolExecutor executor;
+  private final AtomicInteger running = new AtomicInteger();
+  private volatile Model model;
+
+  public DeviceRunner(Vertx vertx, String service, String device, int concurrency) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.service = service;
+    AtomicInteger n = new AtomicInteger();
+    this.executor = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "modelserve-device-" + device + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** Creates the model and runs {@code init(device)} on a device thread. */
+  public Future<Void> init(Class<? extends Model> type, String device) {
+    Promise<Void> promise = Promise.promise();
+    executor.execute(() -> {
+      try {
+        Model m = type.getDeclaredConstructor().newInstance();
+        long start = System.nanoTime();
+        m.init(device);
+        model = m;
+        log.info("'{}' initialised on device {} in {} ms", service, device,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        context.runOnContext(v -> promise.complete());
+      } catch (Throwable t) {
+        context.runOnContext(v -> promise.fail(t));
+      }
+    });
+    return promise.future();
+  }
+
+  /**
+   * Runs one inference. Always succeeds with an answer: errors become JSON answers (the status
+   * of an {@link ApiException}, 500 for anything else, 504 past {@code timeoutMs}).
+   */
+  public Future<ApiResponse> infer(ApiRequest request, long timeoutMs) {
+    Promise<ApiResponse> promise = Promise.promise();
+    java.util.concurrent.Future<?> task = executor.submit(() -> {
+      running.incrementAndGet();
+      try {
+        ApiResponse r = model.inference(request);
+        if (r == null) {
+          throw new IllegalStateException("inference returned null");
+        }
+        context.runOnContext(v -> promise.tryComplete(r));
+      } catch (ApiException e) {
+        context.runOnContext(v -> promise.tryComplete(Errors.json(e.status(), e.getMessage(), service, null)));
+      } catch (Throwable t) {
+        if (!(t instanceof InterruptedException)) {
+          log.warn("'{}' inference failed: {}", service, t.toString());
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        context.runOnContext(v -> promise.tryComplete(Errors.json(500, message, service, null)));
+      } finally {
+        running.decrementAndGet();
+      }
+    });
+    long timer = vertx.setTimer(Math.max(1, timeoutMs), id -> {
+      if (promise.tryComplete(Errors.json(504, "inference took longer than " + timeoutMs + " ms", service, null))) {
+        // interrupting lets a model that honours interrupts free the device for the next request
+        task.cancel(true);
+      }
+    });
+    return promise.future().onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  /** Inferences running on the device right now. */
+  public int running() {
+    return running.get();
+  }
+
+  /** Requests waiting for a device thread. */
+  public int waiting() {
+    return executor.getQueue().size();
+  }
+
+  public void close() {
+    executor.shutdownNow();
+  }
+
+  ExecutorService executor() {
+    return executor;
+  }
+}

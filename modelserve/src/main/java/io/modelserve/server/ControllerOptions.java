@@ -1,0 +1,89 @@
+package io.modelserve.server;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Settings of a controller: where it listens, what it serves at {@code /}, and the limits it
+ * applies to every request. Fluent setters; {@link #toJson()} and the JSON constructor carry it
+ * through {@code DeploymentOptions.setConfig} (and the Vert.x launcher's {@code -conf}).
+ */
+public class ControllerOptions {
+
+  public static final int DEFAULT_PORT = 8888;
+  public static final String DEFAULT_HOST = "0.0.0.0";
+  public static final String DEFAULT_WEBROOT = ".";
+  public static final long DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+  public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
+  public static final int DEFAULT_MAX_QUEUE = 1_000;
+  public static final long DEFAULT_WORKER_TIMEOUT_MS = 1_500;
+
+  private int port = DEFAULT_PORT;
+  private String host = DEFAULT_HOST;
+  private String webroot = DEFAULT_WEBROOT;
+  private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+  private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+  private int maxQueue = DEFAULT_MAX_QUEUE;
+  private long workerTimeoutMs = DEFAULT_WORKER_TIMEOUT_MS;
+
+  public ControllerOptions() {}
+
+  public ControllerOptions(ControllerOptions other) {
+    this(other.toJson());
+  }
+
+  public ControllerOptions(JsonObject json) {
+    port = json.getInteger("port", DEFAULT_PORT);
+    host = json.getString("host", DEFAULT_HOST);
+    webroot = json.getString("webroot", DEFAULT_WEBROOT);
+    requestTimeoutMs = json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
+    maxBodyBytes = json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES);
+    maxQueue = json.getInteger("maxQueue", DEFAULT_MAX_QUEUE);
+    workerTimeoutMs = json.getLong("workerTimeoutMs", DEFAULT_WORKER_TIMEOUT_MS);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("port", port)
+        .put("host", host)
+        .put("webroot", webroot)
+        .put("requestTimeoutMs", requestTimeoutMs)
+        .put("maxBodyBytes", maxBodyBytes)
+        .put("maxQueue", maxQueue)
+        .put("workerTimeoutMs", workerTimeoutMs);
+  }
+
+  public int getPort() { return port; }
+
+  /** The HTTP port; 0 picks a free one. */
+  public ControllerOptions setPort(int port) { this.port = port; return this; }
+
+  public String getHost() { return host; }
+
+  /** The interface the HTTP server binds to. */
+  public ControllerOptions setHost(String host) { this.host = host; return this; }
+
+  public String getWebroot() { return webroot; }
+
+  /** The folder whose {@code index.html} (and other files) are served at {@code /}. */
+  public ControllerOptions setWebroot(String webroot) { this.webroot = webroot; return this; }
+
+  public long getRequestTimeoutMs() { return requestTimeoutMs; }
+
+  /** How long a request may take, queueing included, before it is answered 504. */
+  public ControllerOptions setRequestTimeoutMs(long ms) { this.requestTimeoutMs = ms; return this; }
+
+  public long getMaxBodyBytes() { return maxBodyBytes; }
+
+  /** Bodies over this size are answered 413. */
+  public ControllerOptions setMaxBodyBytes(long bytes) { this.maxBodyBytes = bytes; return this; }
+
+  public int getMaxQueue() { return maxQueue; }
+
+  /** Requests a service may have waiting for a worker; beyond it, 503 with Retry-After. */
+  public ControllerOptions setMaxQueue(int maxQueue) { this.maxQueue = maxQueue; return this; }
+
+  public long getWorkerTimeoutMs() { return workerTimeoutMs; }
+
+  /** A worker silent this long is taken as dead: nothing more is routed to it. */
+  public ControllerOptions setWorkerTimeoutMs(long ms) { this.workerTimeoutMs = ms; return this; }
+}

@@ -1,0 +1,132 @@
+package io.modelserve.server;
+
+import io.modelserve.ApiException;
+import io.modelserve.impl.Addresses;
+import io.modelserve.impl.Errors;
+import io.modelserve.impl.cluster.ClusterNode;
+import io.modelserve.impl.controller.Dispatcher;
+import io.modelserve.impl.http.HttpRequestReader;
+import io.modelserve.impl.http.HttpResponses;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP front of the cluster. {@code /<name>} (any method, any sub-path) goes to a worker of
+ * service {@code name}; {@code /} serves {@code index.html} and the other files of the webroot;
+ * {@code /_/health} and {@code /_/status} report on the controller and its workers.
+ *
+ * <p>It holds no state that a restart loses for good: workers announce themselves with every
+ * heartbeat, so a new controller knows them all within one heartbeat period.
+ */
+public class ControllerVerticle extends AbstractVerticle {
+
+  private static final Logger log = LoggerFactory.getLogger(ControllerVerticle.class);
+
+  private ControllerOptions options;
+  private Dispatcher dispatcher;
+  private HttpServer server;
+
+  /** For the Vert.x launcher: options come from the deployment config. */
+  public ControllerVerticle() {}
+
+  public ControllerVerticle(ControllerOptions options) {
+    this.options = new ControllerOptions(options);
+  }
+
+  /** The port the HTTP server listens on. */
+  public int port() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    if (options == null) {
+      options = new ControllerOptions(config());
+    }
+    dispatcher = new Dispatcher(vertx, options);
+    var bus = vertx.eventBus();
+    bus.<JsonObject>consumer(Addresses.HEARTBEAT, m -> dispatcher.onHeartbeat(m.body()));
+    bus.<JsonObject>consumer(Addresses.DRAIN, m -> {
+      dispatcher.onDrain(m.body().getString("id"));
+      m.reply("ok");
+    });
+    bus.<JsonObject>consumer(Addresses.LEFT, m -> dispatcher.onLeft(m.body().getString("id")));
+    vertx.setPeriodic(Math.max(50, options.getWorkerTimeoutMs() / 6), t -> dispatcher.dropSilentWorkers());
+
+    server = vertx.createHttpServer();
+    server.requestHandler(router()).listen(options.getPort(), options.getHost())
+        .onSuccess(s -> {
+          log.info("controller listening on http://{}:{} (webroot {})", options.getHost(), s.actualPort(),
+              Path.of(options.getWebroot()).toAbsolutePath().normalize());
+          started.complete();
+        })
+        .onFailure(started::fail);
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.get("/_/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+    router.get("/_/status").handler(ctx -> json(ctx, 200, new JsonObject()
+        .put("cluster", ClusterNode.describe(vertx))
+        .put("services", dispatcher.status())));
+    router.route("/_/*").handler(ctx -> HttpResponses.error(ctx.response(), 404,
+        "unknown path " + ctx.request().path() + "; try /_/health or /_/status", null));
+    router.route().handler(this::service);
+    String webroot = Path.of(options.getWebroot()).toAbsolutePath().normalize().toString();
+    router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(StaticHandler.create(FileSystemAccess.ROOT, webroot).setCachingEnabled(false).setIndexPage("index.html"));
+    router.route().handler(ctx -> {
+      String name = serviceName(ctx.request());
+      HttpResponses.write(ctx.response(), dispatcher.unknown(name.isEmpty() ? "/" : name));
+    });
+    router.errorHandler(500, ctx -> HttpResponses.error(ctx.response(), 500,
+        ctx.failure() == null ? "internal error" : ctx.failure().toString(), null));
+    return router;
+  }
+
+  private void service(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    String name = serviceName(req);
+    if (name.isEmpty() || !dispatcher.knows(name)) {
+      ctx.next();
+      return;
+    }
+    HttpRequestReader.read(req, options.getMaxBodyBytes())
+        .onSuccess(request -> dispatcher.submit(name, request, answer -> HttpResponses.write(req.response(), answer)))
+        .onFailure(e -> {
+          int status = e instanceof ApiException a ? a.status() : 400;
+          if (status == 413) {
+            // the rest of the body is not read: close rather than leave it in the connection
+            req.response().putHeader("connection", "close");
+          }
+          HttpResponses.write(req.response(), Errors.json(status, e.getMessage(), name, null));
+        });
+  }
+
+  private static String serviceName(HttpServerRequest req) {
+    String path = req.path();
+    int end = path.indexOf('/', 1);
+    return end < 0 ? path.substring(1) : path.substring(1, end);
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encodePrettily());
+  }
+
+  @Override
+  public void stop(Promise<Void> stopped) {
+    (server == null ? Future.<Void>succeededFuture() : server.close()).onComplete(ar -> stopped.complete());
+  }
+}

@@ -1,0 +1,113 @@
+package io.modelserve.server;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Settings of a worker: which service it runs on which device, its small HTTP endpoint, and
+ * how it reports to and leaves the cluster. Fluent setters; JSON constructor and
+ * {@link #toJson()} for {@code DeploymentOptions.setConfig} and the Vert.x launcher.
+ */
+public class WorkerOptions {
+
+  public static final int DEFAULT_PORT = 0;
+  public static final String DEFAULT_HOST = "0.0.0.0";
+  public static final String DEFAULT_DEVICE = "cpu";
+  public static final long DEFAULT_HEARTBEAT_MS = 300;
+  public static final long DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
+  public static final long DEFAULT_MAX_BODY_BYTES = ControllerOptions.DEFAULT_MAX_BODY_BYTES;
+  public static final long DEFAULT_REQUEST_TIMEOUT_MS = ControllerOptions.DEFAULT_REQUEST_TIMEOUT_MS;
+
+  private String name;
+  private String device = DEFAULT_DEVICE;
+  private int port = DEFAULT_PORT;
+  private String host = DEFAULT_HOST;
+  private int concurrency;
+  private long heartbeatMs = DEFAULT_HEARTBEAT_MS;
+  private long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
+  private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+  private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+  private String advertisedHost = "127.0.0.1";
+
+  public WorkerOptions() {}
+
+  public WorkerOptions(WorkerOptions other) {
+    this(other.toJson());
+  }
+
+  public WorkerOptions(JsonObject json) {
+    name = json.getString("name");
+    device = json.getString("device", DEFAULT_DEVICE);
+    port = json.getInteger("port", DEFAULT_PORT);
+    host = json.getString("host", DEFAULT_HOST);
+    concurrency = json.getInteger("concurrency", 0);
+    heartbeatMs = json.getLong("heartbeatMs", DEFAULT_HEARTBEAT_MS);
+    drainTimeoutMs = json.getLong("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS);
+    maxBodyBytes = json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES);
+    requestTimeoutMs = json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
+    advertisedHost = json.getString("advertisedHost", "127.0.0.1");
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("name", name)
+        .put("device", device)
+        .put("port", port)
+        .put("host", host)
+        .put("concurrency", concurrency)
+        .put("heartbeatMs", heartbeatMs)
+        .put("drainTimeoutMs", drainTimeoutMs)
+        .put("maxBodyBytes", maxBodyBytes)
+        .put("requestTimeoutMs", requestTimeoutMs)
+        .put("advertisedHost", advertisedHost);
+  }
+
+  public String getName() { return name; }
+
+  /** The {@code @Api} name of the service this worker runs. */
+  public WorkerOptions setName(String name) { this.name = name; return this; }
+
+  public String getDevice() { return device; }
+
+  /** Passed to {@code Model.init}: a GPU index such as {@code "0"}, or {@code "cpu"}. */
+  public WorkerOptions setDevice(String device) { this.device = device; return this; }
+
+  public int getPort() { return port; }
+
+  /** The worker's own HTTP port (health and direct calls); 0 picks a free one. */
+  public WorkerOptions setPort(int port) { this.port = port; return this; }
+
+  public String getHost() { return host; }
+
+  /** The interface the worker's HTTP server binds to. */
+  public WorkerOptions setHost(String host) { this.host = host; return this; }
+
+  public int getConcurrency() { return concurrency; }
+
+  /** Inferences at once on this device; 0 takes the service's {@code @Api(concurrency)}. */
+  public WorkerOptions setConcurrency(int concurrency) { this.concurrency = concurrency; return this; }
+
+  public long getHeartbeatMs() { return heartbeatMs; }
+
+  /** How often the worker tells the controllers it is alive and how loaded it is. */
+  public WorkerOptions setHeartbeatMs(long ms) { this.heartbeatMs = ms; return this; }
+
+  public long getDrainTimeoutMs() { return drainTimeoutMs; }
+
+  /** On shutdown, how long in-flight work may take to finish before the worker leaves anyway. */
+  public WorkerOptions setDrainTimeoutMs(long ms) { this.drainTimeoutMs = ms; return this; }
+
+  public long getMaxBodyBytes() { return maxBodyBytes; }
+
+  /** Body limit of the worker's direct HTTP endpoint. */
+  public WorkerOptions setMaxBodyBytes(long bytes) { this.maxBodyBytes = bytes; return this; }
+
+  public long getRequestTimeoutMs() { return requestTimeoutMs; }
+
+  /** Inference timeout for requests that carry none (direct HTTP calls, the service address). */
+  public WorkerOptions setRequestTimeoutMs(long ms) { this.requestTimeoutMs = ms; return this; }
+
+  public String getAdvertisedHost() { return advertisedHost; }
+
+  /** The host others use to reach this worker; shown in the controller's status. */
+  public WorkerOptions setAdvertisedHost(String host) { this.advertisedHost = host; return this; }
+}

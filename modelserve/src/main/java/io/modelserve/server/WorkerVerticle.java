@@ -1,0 +1,223 @@
+package io.modelserve.server;
+
+import io.modelserve.Api;
+import io.modelserve.ApiRequest;
+import io.modelserve.ApiResponse;
+import io.modelserve.Model;
+import io.modelserve.impl.Addresses;
+import io.modelserve.impl.ApiScanner;
+import io.modelserve.impl.http.HttpRequestReader;
+import io.modelserve.impl.http.HttpResponses;
+import io.modelserve.impl.wire.WireFormat;
+import io.modelserve.impl.worker.DeviceRunner;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@code @Api} service on one device. It initialises the model first and only then
+ * listens on its own event-bus address and the service's public one, and starts heartbeats
+ * that register it with every controller. Stopping it (undeploy, {@code vertx.close()}, SIGTERM
+ * through the command line) drains it: the controllers stop routing to it, work in flight
+ * finishes, and only then does it stop listening.
+ *
+ * <p>Its HTTP port serves {@code /_/health} and direct calls to {@code /<name>} that bypass the
+ * controller, handy to test one worker alone.
+ */
+public class WorkerVerticle extends AbstractVerticle {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerVerticle.class);
+
+  private Class<? extends Model> modelClass;
+  private WorkerOptions options;
+  private final String id = UUID.randomUUID().toString().substring(0, 8);
+  private final AtomicLong served = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final List<MessageConsumer<Buffer>> consumers = new ArrayList<>();
+  private DeviceRunner runner;
+  private HttpServer http;
+  private int concurrency;
+  private int accepted;
+  private long heartbeatTimer = -1;
+  private volatile String state = "starting";
+
+  /** For the Vert.x launcher: the service is found by the {@code name} in the config. */
+  public WorkerVerticle() {}
+
+  public WorkerVerticle(Class<? extends Model> modelClass, WorkerOptions options) {
+    this.modelClass = modelClass;
+    this.options = new WorkerOptions(options);
+  }
+
+  /** This worker's id, unique in the cluster. */
+  public String id() {
+    return id;
+  }
+
+  /** The port the worker's HTTP endpoint listens on. */
+  public int httpPort() {
+    return http == null ? -1 : http.actualPort();
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    if (options == null) {
+      options = new WorkerOptions(config());
+    }
+    if (modelClass == null) {
+      modelClass = ApiScanner.find(options.getName(), ApiScanner.scanClasspath());
+    }
+    String name = modelClass.getAnnotation(Api.class).name();
+    concurrency = options.getConcurrency() > 0 ? options.getConcurrency() : modelClass.getAnnotation(Api.class).concurrency();
+    runner = new DeviceRunner(vertx, name, options.getDevice(), Math.max(1, concurrency));
+    startHttp(name)
+        .compose(v -> runner.init(modelClass, options.getDevice()))
+        .compose(v -> listen(name))
+        .onSuccess(v -> {
+          state = "serving";
+          heartbeatTimer = vertx.setPeriodic(options.getHeartbeatMs(), t -> heartbeat(name));
+          heartbeat(name);
+          log.info("worker {} serves '{}' on device {} (concurrency {}, http port {})",
+              id, name, options.getDevice(), concurrency, httpPort());
+          started.complete();
+        })
+        .onFailure(e -> {
+          log.error("worker for '{}' failed to start: {}", name, e.toString());
+          runner.close();
+          started.fail(e);
+        });
+  }
+
+  private Future<Void> startHttp(String name) {
+    http = vertx.createHttpServer();
+    http.requestHandler(req -> {
+      String path = req.path();
+      if (path.equals("/_/health")) {
+        req.response().putHeader("content-type", "application/json").end(new JsonObject()
+            .put("status", state).put("id", id).put("service", name)
+            .put("device", options.getDevice()).put("running", runner.running()).toBuffer());
+      } else if (path.equals("/" + name) || path.startsWith("/" + name + "/")) {
+        if (!"serving".equals(state)) {
+          HttpResponses.error(req.response(), 503, "worker is " + state, name);
+          return;
+        }
+        HttpRequestReader.read(req, options.getMaxBodyBytes())
+            .compose(r -> handle(r, options.getRequestTimeoutMs()))
+            .onSuccess(r -> HttpResponses.write(req.response(), r))
+            .onFailure(e -> HttpResponses.error(req.response(), statusOf(e), e.getMessage(), name));
+      } else {
+        HttpResponses.error(req.response(), 404, "this worker serves /" + name + " and /_/health", name);
+      }
+    });
+    return http.listen(options.getPort(), options.getHost()).mapEmpty();
+  }
+
+  private static int statusOf(Throwable e) {
+    return e instanceof io.modelserve.ApiException a ? a.status() : 500;
+  }
+
+  private Future<Void> listen(String name) {
+    List<Future<Void>> ready = new ArrayList<>();
+    for (String address : List.of(Addresses.worker(id), Addresses.service(name))) {
+      MessageConsumer<Buffer> c = vertx.eventBus().consumer(address, this::onMessage);
+      consumers.add(c);
+      ready.add(c.completion());
+    }
+    return Future.all(ready).mapEmpty();
+  }
+
+  private void onMessage(Message<Buffer> msg) {
+    WireFormat.Envelope env;
+    try {
+      env = WireFormat.decodeRequest(msg.body());
+    } catch (RuntimeException e) {
+      msg.fail(400, "undecodable request: " + e.getMessage());
+      return;
+    }
+    handle(env.request(), env.timeoutMs()).onSuccess(r -> msg.reply(WireFormat.encodeResponse(r)));
+  }
+
+  private Future<ApiResponse> handle(ApiRequest request, long timeoutMs) {
+    accepted++;
+    return runner.infer(request, timeoutMs).onComplete(ar -> {
+      accepted--;
+      if (ar.succeeded() && ar.result().status() < 500) {
+        served.incrementAndGet();
+      } else {
+        failed.incrementAndGet();
+      }
+    });
+  }
+
+  private void heartbeat(String name) {
+    vertx.eventBus().publish(Addresses.HEARTBEAT, new JsonObject()
+        .put("id", id)
+        .put("service", name)
+        .put("device", options.getDevice())
+        .put("address", Addresses.worker(id))
+        .put("host", options.getAdvertisedHost())
+        .put("httpPort", httpPort())
+        .put("pid", ProcessHandle.current().pid())
+        .put("concurrency", concurrency)
+        .put("inFlight", accepted)
+        .put("served", served.get())
+        .put("failed", failed.get())
+        .put("draining", "draining".equals(state)));
+  }
+
+  @Override
+  public void stop(Promise<Void> stopped) {
+    if (!"serving".equals(state)) {
+      closeQuietly().onComplete(v -> stopped.complete());
+      return;
+    }
+    String name = modelClass.getAnnotation(Api.class).name();
+    state = "draining";
+    log.info("worker {} draining: {} request(s) in flight", id, accepted);
+    heartbeat(name);
+    long deadline = System.currentTimeMillis() + options.getDrainTimeoutMs();
+    // the controllers' acknowledgement means nothing more is on its way from them
+    vertx.eventBus().request(Addresses.DRAIN, new JsonObject().put("id", id), new DeliveryOptions().setSendTimeout(2_000))
+        .recover(e -> Future.succeededFuture())
+        .compose(v -> idle(deadline))
+        .compose(v -> Future.all(consumers.stream().map(MessageConsumer::unregister).toList()))
+        .compose(v -> idle(deadline))
+        .onComplete(ar -> {
+          vertx.cancelTimer(heartbeatTimer);
+          vertx.eventBus().publish(Addresses.LEFT, new JsonObject().put("id", id));
+          log.info("worker {} drained ({} served, {} failed); leaving", id, served.get(), failed.get());
+          closeQuietly().onComplete(v -> stopped.complete());
+        });
+  }
+
+  /** Completes when no request is in flight, or at the deadline. */
+  private Future<Void> idle(long deadline) {
+    Promise<Void> p = Promise.promise();
+    vertx.setPeriodic(1, 10, t -> {
+      if (accepted == 0 || System.currentTimeMillis() > deadline) {
+        vertx.cancelTimer(t);
+        p.complete();
+      }
+    });
+    return p.future();
+  }
+
+  private Future<Void> closeQuietly() {
+    if (runner != null) {
+      runner.close();
+    }
+    return http == null ? Future.succeededFuture() : http.close().recover(e -> Future.succeededFuture());
+  }
+}

@@ -1,0 +1,365 @@
+package io.modelserve.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A real Model Serve cluster on loopback for tests: a controller JVM and worker JVMs started
+ * from a module's build output, on a Hazelcast cluster of their own (a copy of the repository's
+ * {@code cluster.xml} with a unique cluster name, so concurrent or leftover clusters never mix).
+ * Every wait polls with a deadline; nothing sleeps to synchronise.
+ *
+ * <pre>{@code
+ * try (LocalCluster c = LocalCluster.builder("io.modelserve.examples.echo.Main").start()) {
+ *   c.startWorker("echo");
+ *   HttpResponse<String> r = c.get("/echo?x=1");
+ * }
+ * }</pre>
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  private final Builder b;
+  private final String clusterName = "modelserve-test-" + UUID.randomUUID().toString().substring(0, 8);
+  private final Path clusterConfig;
+  private final Path logDir;
+  private final List<Node> nodes = new CopyOnWriteArrayList<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final int controllerPort;
+  private Node controller;
+
+  private LocalCluster(Builder b) throws IOException {
+    this.b = b;
+    this.logDir = Files.createDirectories(b.moduleDir.resolve("target/cluster-logs/" + clusterName));
+    String xml = Files.readString(repoRoot().resolve("cluster.xml"));
+    String renamed = xml.replace("<cluster-name>modelserve</cluster-name>", "<cluster-name>" + clusterName + "</cluster-name>");
+    if (renamed.equals(xml)) {
+      throw new IllegalStateException("cluster.xml has no <cluster-name>modelserve</cluster-name> to rename");
+    }
+    this.clusterConfig = logDir.resolve("cluster.xml");
+    Files.writeString(clusterConfig, renamed);
+    this.controllerPort = freePort();
+  }
+
+  public static Builder builder(String mainClass) {
+    return new Builder(mainClass);
+  }
+
+  /** The repository root: the folder with cluster.xml and mvnw. */
+  public static Path repoRoot() {
+    String prop = System.getProperty("modelserve.repo");
+    Path dir = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
+    for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("cluster.xml")) && Files.isRegularFile(p.resolve("mvnw"))) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no repository root (cluster.xml and mvnw) above " + dir);
+  }
+
+  public String clusterName() {
+    return clusterName;
+  }
+
+  public Path clusterConfig() {
+    return clusterConfig;
+  }
+
+  public Path logDir() {
+    return logDir;
+  }
+
+  public int controllerPort() {
+    return controllerPort;
+  }
+
+  /** {@code http://127.0.0.1:<port><pathAndQuery>}. */
+  public URI uri(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + controllerPort + pathAndQuery);
+  }
+
+  /** Starts the controller and waits until it answers {@code /_/health}. */
+  public Node startController(String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of("--controller", "--port", "" + controllerPort,
+        "--controller-addr", "http://127.0.0.1:" + controllerPort,
+        "--cluster-config", clusterConfig.toString(), "--webroot", b.webroot.toString()));
+    args.addAll(b.controllerArgs);
+    args.addAll(List.of(extraArgs));
+    controller = launch("controller", args);
+    Poll.until(START_TIMEOUT, "controller answers /_/health (log " + controller.log + ")", () -> {
+      controller.assertAlive();
+      return status(uri("/_/health")) == 200;
+    });
+    return controller;
+  }
+
+  /** Starts a worker of {@code service} on device {@code cpu}; waits until the controller routes to it. */
+  public Node startWorker(String service, String... extraArgs) {
+    return startWorker(service, "cpu", extraArgs);
+  }
+
+  /** Starts a worker of {@code service} on {@code device}; waits until the controller routes to it. */
+  public Node startWorker(String service, String device, String... extraArgs) {
+    int port = freePort();
+    List<String> args = new ArrayList<>(List.of("--worker", "--name", service, "--device", device,
+        "--port", "" + port, "--controller-addr", "http://127.0.0.1:" + controllerPort,
+        "--worker-addr", "http://127.0.0.1:" + port, "--cluster-config", clusterConfig.toString()));
+    args.addAll(List.of(extraArgs));
+    Node worker = launch("worker-" + service + "-" + nodes.size(), args);
+    worker.httpPort = port;
+    Poll.until(START_TIMEOUT, "worker " + worker.name + " is routed to (log " + worker.log + ")", () -> {
+      worker.assertAlive();
+      return get("/_/status").body().contains("\"pid\" : " + worker.pid());
+    });
+    return worker;
+  }
+
+  /** Starts a node JVM with any arguments, waiting for nothing (for command-line tests). */
+  public Node launch(String name, List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(b.jvmArgs);
+    cmd.addAll(List.of("-cp", classPath(), b.mainClass));
+    cmd.addAll(args);
+    Path log = logDir.resolve(name + ".log");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(b.workDir.toFile())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      pb.environment().put("OPT_OUT_TRACKING", "true");
+      Node node = new Node(name, pb.start(), log);
+      nodes.add(node);
+      return node;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Node controller() {
+    return controller;
+  }
+
+  public HttpResponse<String> get(String pathAndQuery) {
+    return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET().build());
+  }
+
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpClient httpClient() {
+    return http;
+  }
+
+  private int status(URI uri) {
+    try {
+      return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** Waits until the controller counts {@code n} live workers of {@code service}. */
+  public void awaitLiveWorkers(String service, int n) {
+    Poll.until(START_TIMEOUT, n + " live workers of " + service, () -> liveWorkers(service) == n);
+  }
+
+  /** Live workers of {@code service} as the controller's status reports them. */
+  public int liveWorkers(String service) {
+    String body = get("/_/status").body();
+    int at = body.indexOf("\"" + service + "\" : {");
+    if (at < 0) {
+      return 0;
+    }
+    int live = body.indexOf("\"liveWorkers\" : ", at);
+    return Integer.parseInt(body.substring(live + 16, body.indexOf(',', live)).trim());
+  }
+
+  private String classPath() {
+    try {
+      String deps = Files.readString(b.moduleDir.resolve("target/classpath.txt")).trim();
+      return b.moduleDir.resolve("target/classes") + java.io.File.pathSeparator
+          + b.moduleDir.resolve("target/test-classes") + java.io.File.pathSeparator + deps;
+    } catch (IOException e) {
+      throw new UncheckedIOException("no target/classpath.txt in " + b.moduleDir + ": build the module first", e);
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops every node: SIGTERM, then SIGKILL for any still alive after a while. */
+  @Override
+  public void close() {
+    for (Node n : nodes) {
+      n.process.destroy();
+    }
+    for (Node n : nodes) {
+      n.awaitExit(Duration.ofSeconds(20));
+      n.process.destroyForcibly();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LocalCluster " + clusterName + " (logs in " + logDir + ")";
+  }
+
+  /** One JVM of the cluster. */
+  public static final class Node {
+    final String name;
+    final Process process;
+    final Path log;
+    int httpPort = -1;
+
+    Node(String name, Process process, Path log) {
+      this.name = name;
+      this.process = process;
+      this.log = log;
+    }
+
+    public long pid() {
+      return process.pid();
+    }
+
+    public int httpPort() {
+      return httpPort;
+    }
+
+    public Path log() {
+      return log;
+    }
+
+    public Process process() {
+      return process;
+    }
+
+    public String logText() {
+      try {
+        return Files.readString(log);
+      } catch (IOException e) {
+        return "(no log: " + e + ")";
+      }
+    }
+
+    /** SIGKILL: the JVM dies at once, with whatever it had in flight. */
+    public void kill() {
+      process.destroyForcibly();
+      awaitExit(Duration.ofSeconds(10));
+    }
+
+    /** SIGTERM: a worker drains, then leaves. */
+    public void terminate() {
+      process.destroy();
+    }
+
+    public boolean awaitExit(Duration timeout) {
+      try {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+
+    void assertAlive() {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + logText());
+      }
+    }
+  }
+
+  /** How to start the cluster's JVMs. */
+  public static final class Builder {
+    private final String mainClass;
+    private Path moduleDir = Path.of("").toAbsolutePath();
+    private Path workDir = Path.of("").toAbsolutePath();
+    private Path webroot = Path.of("").toAbsolutePath();
+    private final List<String> controllerArgs = new ArrayList<>();
+    private final List<String> jvmArgs = new ArrayList<>(List.of(
+        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+        "-Dai.djl.offline=true",
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED"));
+
+    private Builder(String mainClass) {
+      this.mainClass = mainClass;
+    }
+
+    /** The module whose target/ holds the classes and classpath.txt (default: working directory). */
+    public Builder moduleDir(Path dir) {
+      this.moduleDir = dir.toAbsolutePath();
+      return this;
+    }
+
+    /** The nodes' working directory (default: the working directory). */
+    public Builder workDir(Path dir) {
+      this.workDir = dir.toAbsolutePath();
+      return this;
+    }
+
+    /** The controller's --webroot (default: the working directory). */
+    public Builder webroot(Path dir) {
+      this.webroot = dir.toAbsolutePath();
+      return this;
+    }
+
+    public Builder controllerArgs(String... args) {
+      controllerArgs.addAll(List.of(args));
+      return this;
+    }
+
+    public Builder jvmArgs(String... args) {
+      jvmArgs.addAll(List.of(args));
+      return this;
+    }
+
+    /** Prepares the cluster (config, ports) without starting any node. */
+    public LocalCluster create() {
+      try {
+        return new LocalCluster(this);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Prepares the cluster and starts its controller. */
+    public LocalCluster start() {
+      LocalCluster c = create();
+      try {
+        c.startController();
+      } catch (RuntimeException e) {
+        c.close();
+        throw e;
+      }
+      return c;
+    }
+  }
+}
