@@ -54,12 +54,15 @@ import picocli.CommandLine.Model.CommandSpec;
  * until the count is reached ({@code requests}) or for {@code durationSeconds}; warm-up
  * requests go first, closed-loop, and are left out of every number.
  */
-@Command(name = "load-tester", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "load-tester", sortOptions = false,
     description = "Sends many requests to a URL and prints throughput and latency percentiles.")
 public final class LoadTester implements Callable<Integer> {
 
   @Mixin
   private RequestArgs request;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  private boolean help;
 
   @Option(names = {"-n", "--requests"}, paramLabel = "N",
       description = "Requests to send (default: " + LoadOptions.DEFAULT_REQUESTS + ").")

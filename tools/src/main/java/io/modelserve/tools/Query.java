@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -25,12 +26,15 @@ import picocli.CommandLine.Spec;
  * [--form K=V] [--file FIELD=PATH] [--json TEXT | --json-file PATH] [-H 'Name: value']}.
  * Exits 0 for a 2xx answer, 1 for any other answer or a transport error, 2 for bad input.
  */
-@Command(name = "query", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "query", sortOptions = false,
     description = "Sends one request to a URL and prints the status line and the body.")
 public final class Query implements Callable<Integer> {
 
   @Mixin
   private RequestArgs request;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  private boolean help;
 
   @Spec
   private CommandSpec spec;

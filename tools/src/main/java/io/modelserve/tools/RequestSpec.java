@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -120,7 +121,7 @@ public final class RequestSpec {
 
     /** The HTTP method, e.g. {@code PUT}; null restores the default. */
     public Builder method(String method) {
-      this.method = method == null ? null : method.toUpperCase(java.util.Locale.ROOT);
+      this.method = method == null ? null : method.toUpperCase(Locale.ROOT);
       return this;
     }
 

@@ -91,6 +91,16 @@ class LoadTesterTest {
   }
 
   @Test
+  void requests_without_an_answer_fail_as_timeouts() {
+    RequestSpec spec = RequestSpec.builder(server.url("/hang")).timeoutMs(200).build();
+
+    LoadResult result = LoadTester.run(LoadOptions.builder(spec).requests(4).concurrency(2).build());
+
+    assertEquals(Map.of("timeout", 4L), result.failuresByKind());
+    assertEquals(4, server.arrivals());
+  }
+
+  @Test
   void concurrency_c_never_puts_more_than_c_requests_in_flight() {
     LoadTester.run(load(server.url("/slow")).requests(120).concurrency(4).build());
 

@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real HTTP server on 127.0.0.1 that records every request it receives and how many were
  * in flight at once. Paths choose the answer: {@code /fail} 500, {@code /every-4th-fails}
- * 500 for every fourth arrival, {@code /slow} 200 after a few milliseconds, anything else
- * 200 with a small JSON body.
+ * 500 for every fourth arrival, {@code /slow} 200 after a few milliseconds, {@code /hang}
+ * never, anything else 200 with a small JSON body.
  */
 final class TestServer {
 
@@ -101,6 +101,7 @@ final class TestServer {
         case "/fail" -> answer(request, 500);
         case "/every-4th-fails" -> answer(request, arrival % 4 == 0 ? 500 : 200);
         case "/slow" -> vertx.setTimer(SLOW_MS, id -> answer(request, 200));
+        case "/hang" -> { } // never answers: the client's timeout must end it
         default -> answer(request, 200);
       }
     });
