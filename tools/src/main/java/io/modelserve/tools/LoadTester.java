@@ -134,6 +134,7 @@ public final class LoadTester implements Callable<Integer> {
 
   /**
    * Runs a load on a Vert.x instance of its own, closed when done, and waits for the result.
+   * It blocks, so call it from a plain thread, never from a Vert.x event loop.
    *
    * @throws IllegalArgumentException when the request cannot be built, e.g. a file is unreadable
    */

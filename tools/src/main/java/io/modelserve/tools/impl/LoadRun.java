@@ -87,8 +87,9 @@ public final class LoadRun {
       scheduleTimer = vertx.setPeriodic(1, id -> sendDue());
       sendDue();
     } else {
-      for (int i = 0; i < concurrency && sendNextClosed(); i++) {
-        // each successful call started one client
+      int clients = 0;
+      while (clients < concurrency && sendNextClosed()) {
+        clients++;
       }
       finishIfDone();
     }
