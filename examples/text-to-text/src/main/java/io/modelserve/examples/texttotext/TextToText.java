@@ -1,0 +1,96 @@
+package io.modelserve.examples.texttotext;
+
+import io.modelserve.Api;
+import io.modelserve.ApiException;
+import io.modelserve.ApiRequest;
+import io.modelserve.ApiResponse;
+import io.modelserve.Model;
+import io.modelserve.ModelServe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * flan-t5-base behind {@code GET /custom?text=...}, answering {@code {"text": ...}}; {@code
+ * max_new_tokens} (1 to 512, default 64) bounds the answer.
+ *
+ * <p>The model is read from {@code -Dmodelserve.texttotext.model=DIR} or the environment variable
+ * {@code TEXT_TO_TEXT_MODEL}, by default from {@code examples/text-to-text/models/flan-t5-base}
+ * (or {@code models/flan-t5-base} when started inside the example's folder), where {@link
+ * Download} puts it.
+ */
+@Api(name = "custom")
+public class TextToText implements Model {
+
+  public static final String MODEL_PROPERTY = "modelserve.texttotext.model";
+  public static final String MODEL_ENV = "TEXT_TO_TEXT_MODEL";
+  public static final int DEFAULT_MAX_NEW_TOKENS = 64;
+  public static final int LIMIT_MAX_NEW_TOKENS = 512;
+
+  private static final Logger log = LoggerFactory.getLogger(TextToText.class);
+
+  private T5Generator generator;
+
+  @Override
+  public void init(String device) throws Exception {
+    Path dir = modelDir();
+    generator = T5Generator.load(dir, device);
+    log.info("text-to-text model loaded from {}", dir.toAbsolutePath());
+  }
+
+  @Override
+  public ApiResponse inference(ApiRequest request) throws Exception {
+    String text = request.query("text");
+    if (text == null) {
+      text = request.form("text");
+    }
+    if (text == null || text.isBlank()) {
+      throw ApiException.badRequest("missing query parameter 'text', e.g. /custom?text=translate English to "
+          + "German: How old are you?");
+    }
+    int maxNewTokens = maxNewTokens(request);
+    try {
+      return ApiResponse.json(Map.of("text", generator.generate(text, maxNewTokens, null)));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+  }
+
+  private static int maxNewTokens(ApiRequest request) {
+    String value = request.query("max_new_tokens");
+    if (value == null) {
+      return DEFAULT_MAX_NEW_TOKENS;
+    }
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n >= 1 && n <= LIMIT_MAX_NEW_TOKENS) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiException.badRequest("max_new_tokens must be an integer from 1 to " + LIMIT_MAX_NEW_TOKENS
+        + ", not '" + value + "'");
+  }
+
+  static Path modelDir() {
+    String configured = System.getProperty(MODEL_PROPERTY, System.getenv(MODEL_ENV));
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    for (Path candidate : List.of(Path.of("examples", "text-to-text", "models", "flan-t5-base"),
+        Path.of("models", "flan-t5-base"))) {
+      if (Files.isDirectory(candidate)) {
+        return candidate;
+      }
+    }
+    return Path.of("examples", "text-to-text", "models", "flan-t5-base");
+  }
+
+  public static void main(String[] args) {
+    ModelServe.runServerWithArgs(args);
+  }
+}

@@ -1,0 +1,118 @@
+package io.modelserve.examples.texttotext;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelserve.ApiException;
+import io.modelserve.ApiRequest;
+import io.modelserve.ApiResponse;
+import io.modelserve.examples.seq2seq.TinyModels;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole in-process path, tokenizer to JSON answer, on the tiny T5 stand-in. */
+class TextToTextTest {
+
+  @TempDir static Path dir;
+  private static final TextToText service = new TextToText();
+
+  @BeforeAll
+  static void init() throws Exception {
+    System.setProperty(TextToText.MODEL_PROPERTY, TinyModels.writeT5(dir).toString());
+    service.init("cpu");
+  }
+
+  @AfterAll
+  static void clear() {
+    System.clearProperty(TextToText.MODEL_PROPERTY);
+  }
+
+  private static ApiRequest get(String... params) {
+    ApiRequest.Builder request = ApiRequest.builder().method("GET").path("/custom");
+    for (int i = 0; i < params.length; i += 2) {
+      request.query(params[i], params[i + 1]);
+    }
+    return request.build();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String answer(String... params) throws Exception {
+    ApiResponse response = service.inference(get(params));
+    assertEquals(200, response.status());
+    assertEquals("application/json", response.contentType());
+    return (String) new ObjectMapper().readValue(response.body(), Map.class).get("text");
+  }
+
+  private static ApiException rejected(String... params) {
+    return assertThrows(ApiException.class, () -> service.inference(get(params)));
+  }
+
+  @Test
+  void translatesUntilTheModelEndsTheSequence() throws Exception {
+    assertEquals("Wie alt bist du?", answer("text", "translate English to German: How old are you?"));
+  }
+
+  @Test
+  void stopsAtMaxNewTokens() throws Exception {
+    // the four task words come out as <pad>, which decoding skips
+    assertEquals("Wie alt", answer("text", "translate English to German: How old are you?", "max_new_tokens", "6"));
+    assertEquals("hallo", answer("text", "hello world", "max_new_tokens", "1"));
+  }
+
+  @Test
+  void unknownWordsComeBackAsTheTokenizersUnknownToken() throws Exception {
+    assertEquals("hallo welt", answer("text", "hello world zebra", "max_new_tokens", "2"));
+  }
+
+  @Test
+  void theTextMayComeAsAFormField() throws Exception {
+    ApiRequest post = ApiRequest.builder().method("POST").path("/custom").form("text", "hello world").build();
+    assertTrue(service.inference(post).bodyText().contains("hallo welt"));
+  }
+
+  @Test
+  void missingTextIsABadRequest() {
+    ApiException e = rejected();
+    assertEquals(400, e.status());
+    assertTrue(e.getMessage().contains("text"), e.getMessage());
+    assertEquals(400, rejected("text", "   ").status());
+  }
+
+  @Test
+  void aBadMaxNewTokensIsABadRequest() {
+    assertEquals(400, rejected("text", "hello", "max_new_tokens", "many").status());
+    assertEquals(400, rejected("text", "hello", "max_new_tokens", "0").status());
+    assertEquals(400, rejected("text", "hello", "max_new_tokens", "100000").status());
+  }
+
+  @Test
+  void textLongerThanTheModelAcceptsIsABadRequest() {
+    ApiException e = rejected("text", "a ".repeat(T5Generator.MAX_INPUT_TOKENS + 1));
+    assertEquals(400, e.status());
+    assertTrue(e.getMessage().contains("tokens"), e.getMessage());
+  }
+
+  @Test
+  void aMissingModelNamesTheDownloadStep() {
+    System.setProperty(TextToText.MODEL_PROPERTY, dir.resolve("nowhere").toString());
+    try {
+      Exception e = assertThrows(Exception.class, () -> new TextToText().init("cpu"));
+      assertTrue(e.getMessage().contains("download"), e.getMessage());
+    } finally {
+      System.setProperty(TextToText.MODEL_PROPERTY, dir.toString());
+    }
+  }
+
+  @Test
+  void aGpuDeviceFallsBackToCpuWhenCudaIsMissing() throws Exception {
+    TextToText onGpu = new TextToText();
+    onGpu.init("0");
+    assertEquals(200, onGpu.inference(get("text", "hello")).status());
+  }
+}
