@@ -107,8 +107,8 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** Starts a worker of {@code service} on device {@code cpu}; waits until the controller routes to it. */
-  public Node startWorker(String service, String... extraArgs) {
-    return startWorker(service, "cpu", extraArgs);
+  public Node startWorker(String service) {
+    return startWorker(service, "cpu");
   }
 
   /** Starts a worker of {@code service} on {@code device}; waits until the controller routes to it. */
