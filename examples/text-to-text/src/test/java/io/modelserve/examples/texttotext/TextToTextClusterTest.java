@@ -1,0 +1,129 @@
+package io.modelserve.examples.texttotext;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelserve.examples.seq2seq.TinyModels;
+import io.modelserve.testing.LocalCluster;
+import io.modelserve.testing.Poll;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The whole path, tokenizer to JSON answer, through a real controller JVM and worker JVM on the
+ * tiny T5, and the example's index.html in headless Chromium (Debian's chromium and
+ * chromium-driver; Selenium is told where they are so it never downloads a browser).
+ */
+class TextToTextClusterTest {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dir;
+  private static LocalCluster cluster;
+  private static WebDriver browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path model = TinyModels.writeT5(dir.resolve("tiny-t5"));
+    cluster = LocalCluster.builder(TextToText.class.getName())
+        .jvmArgs("-Xmx384m", "-D" + TextToText.MODEL_PROPERTY + "=" + model)
+        .start();
+    cluster.startWorker("custom");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static HttpResponse<String> ask(String text) {
+    return cluster.get("/custom?text=" + URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20"));
+  }
+
+  @Test
+  void answersTheOriginalsQuestionAsJson() throws Exception {
+    HttpResponse<String> r = ask("translate English to German: How old are you?");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("Wie alt bist du?", JSON.readTree(r.body()).get("text").asText());
+  }
+
+  @Test
+  void maxNewTokensTravelsWithTheQuery() throws Exception {
+    HttpResponse<String> r = cluster.get("/custom?text=hello%20world&max_new_tokens=1");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("hallo", JSON.readTree(r.body()).get("text").asText());
+  }
+
+  @Test
+  void aMissingTextIsA400WithAJsonError() throws Exception {
+    HttpResponse<String> r = cluster.get("/custom");
+    assertEquals(400, r.statusCode(), r.body());
+    JsonNode error = JSON.readTree(r.body());
+    assertTrue(error.get("error").asText().contains("text"), r.body());
+  }
+
+  @Test
+  void thePageShowsTheAnswerToTypedText() {
+    WebDriver page = browser();
+    page.get(cluster.uri("/").toString());
+    WebElement text = page.findElement(By.id("text"));
+    text.clear();
+    text.sendKeys("translate English to German: hello world");
+    page.findElement(By.id("send")).click();
+    Poll.until(Duration.ofSeconds(30), "the page shows the answer",
+        () -> page.findElement(By.id("status")).getText().endsWith(" ms"));
+    assertEquals("hallo welt", page.findElement(By.id("answer")).getText());
+  }
+
+  @Test
+  void thePageShowsTheServersErrorForBlankText() {
+    WebDriver page = browser();
+    page.get(cluster.uri("/").toString());
+    WebElement text = page.findElement(By.id("text"));
+    text.clear();
+    text.sendKeys("   ");
+    page.findElement(By.id("send")).click();
+    Poll.until(Duration.ofSeconds(30), "the page shows the error",
+        () -> page.findElement(By.id("answer")).getAttribute("class").contains("error"));
+    assertTrue(page.findElement(By.id("answer")).getText().contains("text"));
+  }
+
+  private static synchronized WebDriver browser() {
+    if (browser == null) {
+      if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+        fail("headless Chromium is needed: apt-get install chromium chromium-driver");
+      }
+      ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+          .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--window-size=1200,800");
+      ChromeDriverService service = new ChromeDriverService.Builder()
+          .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+      browser = new ChromeDriver(service, options);
+    }
+    return browser;
+  }
+}
