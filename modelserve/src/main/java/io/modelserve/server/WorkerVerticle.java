@@ -6,6 +6,7 @@ import io.modelserve.ApiResponse;
 import io.modelserve.Model;
 import io.modelserve.impl.Addresses;
 import io.modelserve.impl.ApiScanner;
+import io.modelserve.impl.cluster.ClusterNode;
 import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
 import io.modelserve.impl.wire.WireFormat;
@@ -107,7 +108,8 @@ public class WorkerVerticle extends AbstractVerticle {
       if (path.equals("/_/health")) {
         req.response().putHeader("content-type", "application/json").end(new JsonObject()
             .put("status", state).put("id", id).put("service", name)
-            .put("device", options.getDevice()).put("running", runner.running()).toBuffer());
+            .put("device", options.getDevice()).put("running", runner.running())
+            .put("cluster", ClusterNode.describe(vertx)).toBuffer());
       } else if (path.equals("/" + name) || path.startsWith("/" + name + "/")) {
         if (!"serving".equals(state)) {
           HttpResponses.error(req.response(), 503, "worker is " + state, name);
