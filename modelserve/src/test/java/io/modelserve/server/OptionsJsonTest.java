@@ -1,0 +1,33 @@
+package io.modelserve.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/** Options travel as JSON (deployment config, the launcher's -conf): the round trip is exact. */
+class OptionsJsonTest {
+
+  @Test
+  void controllerOptionsRoundTrip() {
+    ControllerOptions o = new ControllerOptions().setPort(1).setHost("h").setWebroot("w").setRequestTimeoutMs(2)
+        .setMaxBodyBytes(3).setMaxQueue(4).setWorkerTimeoutMs(5);
+    assertEquals(o.toJson(), new ControllerOptions(o.toJson()).toJson());
+    assertEquals(o.toJson(), new ControllerOptions(o).toJson());
+    assertEquals(ControllerOptions.DEFAULT_PORT, new ControllerOptions(new JsonObject()).getPort());
+  }
+
+  @Test
+  void workerOptionsRoundTrip() {
+    WorkerOptions o = new WorkerOptions().setName("n").setDevice("0").setPort(1).setHost("h").setConcurrency(2)
+        .setHeartbeatMs(3).setDrainTimeoutMs(4).setMaxBodyBytes(5).setRequestTimeoutMs(6).setAdvertisedHost("a");
+    assertEquals(o.toJson(), new WorkerOptions(o.toJson()).toJson());
+    assertEquals(WorkerOptions.DEFAULT_DEVICE, new WorkerOptions(new JsonObject()).getDevice());
+  }
+
+  @Test
+  void clusterOptionsRoundTrip() {
+    ClusterOptions o = new ClusterOptions().setConfigFile("f").setHost("h").setJoinHost("j").setJoinPort(7);
+    assertEquals(o.toJson(), new ClusterOptions(o.toJson()).toJson());
+  }
+}
