@@ -84,4 +84,20 @@ class OcrPredictorTest {
     BufferedImage sample = javax.imageio.ImageIO.read(new java.io.File("sample.png"));
     assertEquals(List.of("Model Serve for the JVM", "Hello World 2026", "模型服务框架"), read(sample));
   }
+
+  @Test
+  void readsTextOnASlightlyRotatedPage() throws Exception {
+    List<String> lines = List.of("Hello World 2026", "Model Serve for the JVM");
+    BufferedImage page = TestImages.page(TestImages.latinFont(), lines);
+    assertEquals(lines, read(TestImages.rotate(page, Math.toRadians(-6))));
+  }
+
+  @Test
+  void readsALargePageThatTheDetectorScalesDown() throws Exception {
+    // 96 px text on a 2400 px wide page: the detector sees the page at 960 px, text at 38 px
+    List<String> lines = List.of("Large page", "Scaled for detection");
+    BufferedImage page = TestImages.page(TestImages.latinFont().deriveFont(96f), lines);
+    BufferedImage wide = TestImages.pad(page, 2400, page.getHeight());
+    assertEquals(lines, read(wide));
+  }
 }

@@ -84,6 +84,41 @@ final class TestImages {
     return image;
   }
 
+  /** Rotates about the centre onto a white page large enough to hold every corner. */
+  static BufferedImage rotate(BufferedImage image, double radians) {
+    double sin = Math.abs(Math.sin(radians));
+    double cos = Math.abs(Math.cos(radians));
+    int w = (int) Math.ceil(image.getWidth() * cos + image.getHeight() * sin);
+    int h = (int) Math.ceil(image.getHeight() * cos + image.getWidth() * sin);
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    try {
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, w, h);
+      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.translate(w / 2.0, h / 2.0);
+      g.rotate(radians);
+      g.drawImage(image, -image.getWidth() / 2, -image.getHeight() / 2, null);
+    } finally {
+      g.dispose();
+    }
+    return out;
+  }
+
+  /** Places the image at the top left of a larger white page. */
+  static BufferedImage pad(BufferedImage image, int width, int height) {
+    BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    try {
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, width, height);
+      g.drawImage(image, 0, 0, null);
+    } finally {
+      g.dispose();
+    }
+    return out;
+  }
+
   static byte[] encode(BufferedImage image, String format) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
