@@ -34,6 +34,9 @@ public class ControllerVerticle extends AbstractVerticle {
 
   private static final Logger log = LoggerFactory.getLogger(ControllerVerticle.class);
 
+  private static final String WEB_ASSETS =
+      "^/$|^/[^?]*\\.(?i:html?|m?js|css|map|png|jpe?g|gif|svg|webp|ico|woff2?|ttf|txt|wasm)$";
+
   private ControllerOptions options;
   private Dispatcher dispatcher;
   private HttpServer server;
@@ -85,7 +88,9 @@ public class ControllerVerticle extends AbstractVerticle {
         "unknown path " + ctx.request().path() + "; try /_/health or /_/status", null));
     router.route().handler(this::service);
     String webroot = Path.of(options.getWebroot()).toAbsolutePath().normalize().toString();
-    router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)
+    // only web assets: the webroot defaults to the working directory, whose other files
+    // (configuration, logs) are nobody's business
+    router.routeWithRegex(WEB_ASSETS).method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(StaticHandler.create(FileSystemAccess.ROOT, webroot).setCachingEnabled(false).setIndexPage("index.html"));
     router.route().handler(ctx -> {
       String name = serviceName(ctx.request());

@@ -106,6 +106,15 @@ class RequestsThroughClusterTest {
   }
 
   @Test
+  void onlyWebAssetsOfTheWebrootAreServed() {
+    assertEquals(200, cluster.get("/index.html").statusCode());
+    HttpResponse<String> pom = cluster.get("/pom.xml");
+    assertEquals(404, pom.statusCode());
+    assertTrue(Http.json(pom).containsKey("services"), pom.body());
+    assertEquals(404, cluster.get("/example.properties").statusCode());
+  }
+
+  @Test
   void unknownServiceIs404ListingTheServices() {
     HttpResponse<String> r = cluster.get("/nope?x=1");
     assertEquals(404, r.statusCode());
