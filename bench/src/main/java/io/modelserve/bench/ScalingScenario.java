@@ -1,0 +1,79 @@
+package io.modelserve.bench;
+
+import io.modelserve.testing.LocalCluster.Node;
+import io.modelserve.tools.LoadResult;
+import java.util.List;
+
+/**
+ * Scenario 2: the simulated device-bound model (50 ms, one at a time) on 1, 2, 4, 8 and 16
+ * workers. Workers are added to one cluster between steps rather than restarting it, so the
+ * suite pays for 16 worker start-ups, not 31. The ideal is N x 20 requests/s; the shortfall per
+ * inference (N x 1000 / QPS - 50 ms) is the time a worker idles between two requests.
+ */
+final class ScalingScenario implements Scenario {
+
+  static final int SIM_MS = 50;
+  static final double MIN_EFFICIENCY = 0.97;
+
+  @Override
+  public String title() {
+    return "2. Scaling";
+  }
+
+  @Override
+  public long limitSeconds(Settings s) {
+    return s.quick() ? 60 : 360;
+  }
+
+  @Override
+  public void run(Run run) {
+    Settings s = run.settings;
+    BenchCluster cluster = run.track(BenchCluster.start(Example.ECHO, JvmProfile.FULL));
+    Load load = Load.get(cluster.url("/sim"));
+    double availableBefore = ProcStats.meminfoMiB("MemAvailable");
+    int running = 0;
+    for (int n : s.scalingWorkers()) {
+      run.log("starting " + (n - running) + " workers (" + n + " in all)");
+      cluster.startWorkers("sim", "cpu:" + SIM_MS, n - running, JvmProfile.SMALL);
+      running = n;
+      int c = 2 * n + 2;
+      double ideal = n * 1000.0 / SIM_MS;
+      long warmup = (long) (ideal * 2);
+      LoadResult r = Load.checked(load.closed(c, s.scalingSeconds(), warmup), n + " workers");
+      double efficiency = r.rps() / ideal;
+      double idleMs = n * 1000.0 / r.rps() - SIM_MS;
+      run.row(n + " worker" + (n > 1 ? "s" : "") + ": QPS / (N x 20), p99 " + Fmt.ms(r.p99Ms()),
+          Fmt.num(r.rps(), 1) + " QPS", Fmt.num(ideal, 0) + " QPS (ideal)", Fmt.ratio(efficiency),
+          "≥ " + MIN_EFFICIENCY, efficiency >= MIN_EFFICIENCY);
+      run.note(n + " workers, " + c + " clients: " + Fmt.num(r.rps(), 1) + " QPS, efficiency "
+          + Fmt.ratio(efficiency) + ", p50 " + Fmt.ms(r.p50Ms()) + ", p99 " + Fmt.ms(r.p99Ms())
+          + "; each inference costs " + Fmt.ms(idleMs) + " beyond its " + SIM_MS + " ms"
+          + " (dispatch, event-bus round trip and answer, during which the worker idles).");
+      run.results.scaling.add(new Results.ScalingPoint(n, r.rps(), ideal, r.p99Ms()));
+      run.command(load.closedCommand(c, s.scalingSeconds(), warmup) + "   # " + n + " sim workers at cpu:" + SIM_MS);
+      run.log(n + " workers: " + Fmt.num(r.rps(), 1) + " QPS, efficiency " + Fmt.ratio(efficiency));
+    }
+    memory(run, cluster, availableBefore);
+  }
+
+  /** 17 JVMs on one machine: show their memory and that nothing went to swap. */
+  private static void memory(Run run, BenchCluster cluster, double availableBefore) {
+    List<Node> workers = cluster.workers();
+    double sum = 0;
+    double max = 0;
+    double swapped = ProcStats.swapMiB(cluster.controllerPid());
+    for (Node w : workers) {
+      double rss = ProcStats.rssMiB(w.pid());
+      sum += rss;
+      max = Math.max(max, rss);
+      swapped += Math.max(0, ProcStats.swapMiB(w.pid()));
+    }
+    double swapTotal = ProcStats.meminfoMiB("SwapTotal");
+    run.row("RSS of a sim worker (" + String.join(" ", JvmProfile.SMALL.effectiveFlags()) + "), mean of "
+        + workers.size(), Fmt.mib(sum / workers.size()), "", "", "", null);
+    run.note(workers.size() + " sim workers hold " + Fmt.mib(sum) + " resident (largest " + Fmt.mib(max)
+        + "), the controller " + Fmt.mib(ProcStats.rssMiB(cluster.controllerPid())) + "; MemAvailable went from "
+        + Fmt.mib(availableBefore) + " to " + Fmt.mib(ProcStats.meminfoMiB("MemAvailable")) + ". Swap: "
+        + (swapTotal <= 0 ? "none configured, so nothing can swap" : Fmt.mib(swapped) + " of the cluster's pages swapped out") + ".");
+  }
+}

@@ -1,0 +1,33 @@
+package io.modelserve.bench;
+
+import java.util.List;
+
+/**
+ * How long and how hard each scenario runs. The full suite is sized to finish in under 20
+ * minutes on 2 cores; quick mode only checks that everything still works, and its numbers are
+ * not reported.
+ */
+record Settings(
+    boolean quick,
+    int overheadConcurrency,
+    double overheadSeconds,
+    int overheadRounds,
+    double lowLoadSeconds,
+    double warmupSeconds,
+    List<Integer> scalingWorkers,
+    double scalingSeconds,
+    double balancingSeconds,
+    int ocrRequestsPerImage,
+    int ocrLatencyRequests,
+    double footprintLoadSeconds,
+    int wrkSeconds,
+    int wrkRounds) {
+
+  static Settings forFullRun() {
+    return new Settings(false, 16, 8, 3, 4, 6, List.of(1, 2, 4, 8, 16), 12, 12, 24, 8, 10, 8, 2);
+  }
+
+  static Settings forQuickRun() {
+    return new Settings(true, 16, 2, 1, 1.5, 2, List.of(1, 2), 3, 3, 4, 2, 2, 2, 1);
+  }
+}
