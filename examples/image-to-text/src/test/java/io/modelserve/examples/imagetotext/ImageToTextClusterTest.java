@@ -2,14 +2,15 @@ package io.modelserve.examples.imagetotext;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelserve.examples.seq2seq.TinyModels;
+import io.modelserve.testing.HeadlessChromium;
 import io.modelserve.testing.LocalCluster;
 import io.modelserve.testing.Poll;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Multipart uploads through a real controller JVM and worker JVM on the tiny captioner, and the
@@ -32,13 +30,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 class ImageToTextClusterTest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
   private static LocalCluster cluster;
-  private static WebDriver browser;
+  private static HeadlessChromium chromium;
 
   @BeforeAll
   static void start() throws Exception {
@@ -51,8 +47,8 @@ class ImageToTextClusterTest {
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.quit();
+    if (chromium != null) {
+      chromium.close();
     }
     if (cluster != null) {
       cluster.close();
@@ -117,18 +113,11 @@ class ImageToTextClusterTest {
     assertTrue(page.findElement(By.id("caption")).getText().contains("not an image"));
   }
 
-  private static synchronized WebDriver browser() {
-    if (browser == null) {
-      if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-        fail("headless Chromium is needed: apt-get install chromium chromium-driver");
-      }
-      ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-          .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-              "--window-size=1200,800");
-      ChromeDriverService service = new ChromeDriverService.Builder()
-          .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-      browser = new ChromeDriver(service, options);
+  /** Started by the first page test only, so that the JSON tests need no browser. */
+  private static synchronized WebDriver browser() throws IOException {
+    if (chromium == null) {
+      chromium = HeadlessChromium.start();
     }
-    return browser;
+    return chromium.driver();
   }
 }

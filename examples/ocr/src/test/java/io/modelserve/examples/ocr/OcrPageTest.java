@@ -2,8 +2,8 @@ package io.modelserve.examples.ocr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.modelserve.testing.HeadlessChromium;
 import io.modelserve.testing.LocalCluster;
 import io.modelserve.testing.Poll;
 import java.nio.file.Files;
@@ -16,45 +16,29 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /** The example's index.html in headless Chromium, served by a real controller, answered by a worker. */
 class OcrPageTest {
 
-  /** Debian's packages; Selenium is told where they are so that it never downloads a browser. */
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
+  private static HeadlessChromium chromium;
   private static LocalCluster cluster;
   private static WebDriver browser;
 
   @BeforeAll
   static void start() throws Exception {
-    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-      fail("headless Chromium is needed: apt-get install chromium chromium-driver");
-    }
+    chromium = HeadlessChromium.start();
+    browser = chromium.driver();
     String models = TestImages.models().toString();
     cluster = LocalCluster.builder(OcrService.class.getName())
         .jvmArgs("-Xmx512m", "-D" + OcrService.MODELS_PROPERTY + "=" + models)
         .start();
     cluster.startWorker("ocr");
-    // tests talk to loopback only: no background services, and no name resolves but loopback
-    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-        .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--window-size=1200,800", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-default-apps", "--disable-sync",
-            "--disable-domain-reliability", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.quit();
+    if (chromium != null) {
+      chromium.close();
     }
     if (cluster != null) {
       cluster.close();

@@ -2,17 +2,17 @@ package io.modelserve.examples.texttotext;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelserve.examples.seq2seq.TinyModels;
+import io.modelserve.testing.HeadlessChromium;
 import io.modelserve.testing.LocalCluster;
 import io.modelserve.testing.Poll;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -22,9 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The whole path, tokenizer to JSON answer, through a real controller JVM and worker JVM on the
@@ -33,13 +30,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 class TextToTextClusterTest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
   private static LocalCluster cluster;
-  private static WebDriver browser;
+  private static HeadlessChromium chromium;
 
   @BeforeAll
   static void start() throws Exception {
@@ -52,8 +47,8 @@ class TextToTextClusterTest {
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.quit();
+    if (chromium != null) {
+      chromium.close();
     }
     if (cluster != null) {
       cluster.close();
@@ -87,7 +82,7 @@ class TextToTextClusterTest {
   }
 
   @Test
-  void thePageShowsTheAnswerToTypedText() {
+  void thePageShowsTheAnswerToTypedText() throws Exception {
     WebDriver page = browser();
     page.get(cluster.uri("/").toString());
     WebElement text = page.findElement(By.id("text"));
@@ -100,7 +95,7 @@ class TextToTextClusterTest {
   }
 
   @Test
-  void thePageShowsTheServersErrorForBlankText() {
+  void thePageShowsTheServersErrorForBlankText() throws Exception {
     WebDriver page = browser();
     page.get(cluster.uri("/").toString());
     WebElement text = page.findElement(By.id("text"));
@@ -112,18 +107,11 @@ class TextToTextClusterTest {
     assertTrue(page.findElement(By.id("answer")).getText().contains("text"));
   }
 
-  private static synchronized WebDriver browser() {
-    if (browser == null) {
-      if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-        fail("headless Chromium is needed: apt-get install chromium chromium-driver");
-      }
-      ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-          .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-              "--window-size=1200,800");
-      ChromeDriverService service = new ChromeDriverService.Builder()
-          .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-      browser = new ChromeDriver(service, options);
+  /** Started by the first page test only, so that the JSON tests need no browser. */
+  private static synchronized WebDriver browser() throws IOException {
+    if (chromium == null) {
+      chromium = HeadlessChromium.start();
     }
-    return browser;
+    return chromium.driver();
   }
 }
