@@ -9,6 +9,5 @@ n="${1:-10000}"
 c="${2:-16}"
 service="${3:-echo}"
 url="${4:-http://localhost:8888}/$service"
-[[ -f "$here/target/classpath.txt" ]] || { echo "build first: ./mvnw -q install -DskipTests" >&2; exit 1; }
-exec java -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" \
-  io.modelserve.tools.LoadTester --url "$url" --query text=hello -n "$n" -c "$c" --warmup 200
+exec "$here/../tool.sh" "$here" io.modelserve.tools.LoadTester \
+  --url "$url" --query text=hello -n "$n" -c "$c" --warmup 200

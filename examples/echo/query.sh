@@ -5,6 +5,5 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 text="${1:-hello}"
 url="${2:-http://localhost:8888}/echo"
-[[ -f "$here/target/classpath.txt" ]] || { echo "build first: ./mvnw -q install -DskipTests" >&2; exit 1; }
-exec java -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" \
-  io.modelserve.tools.Query --url "$url" --query "text=$text"
+exec "$here/../tool.sh" "$here" io.modelserve.tools.Query \
+  --url "$url" --query "text=$text"

@@ -8,6 +8,5 @@ c="${2:-4}"
 image="${3:-$here/../ocr/sample.png}"
 url="${4:-http://localhost:8888}/custom"
 [[ -f "$image" ]] || { echo "no image at $image: pass one as the third argument" >&2; exit 1; }
-[[ -f "$here/target/classpath.txt" ]] || { echo "build first: ./mvnw -q install -DskipTests" >&2; exit 1; }
-exec java -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" \
-  io.modelserve.tools.LoadTester --url "$url" --file "image=$image" -n "$n" -c "$c"
+exec "$here/../tool.sh" "$here" io.modelserve.tools.LoadTester \
+  --url "$url" --file "image=$image" -n "$n" -c "$c"

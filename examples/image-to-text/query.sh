@@ -7,6 +7,5 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 image="${1:-$here/../ocr/sample.png}"
 url="${2:-http://localhost:8888}/custom"
 [[ -f "$image" ]] || { echo "no image at $image: pass one, e.g. query.sh photo.jpg" >&2; exit 1; }
-[[ -f "$here/target/classpath.txt" ]] || { echo "build first: ./mvnw -q install -DskipTests" >&2; exit 1; }
-exec java -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" \
-  io.modelserve.tools.Query --url "$url" --file "image=$image"
+exec "$here/../tool.sh" "$here" io.modelserve.tools.Query \
+  --url "$url" --file "image=$image"

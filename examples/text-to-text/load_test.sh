@@ -7,6 +7,5 @@ n="${1:-200}"
 c="${2:-4}"
 text="${3:-translate English to German: How old are you?}"
 url="${4:-http://localhost:8888}/custom"
-[[ -f "$here/target/classpath.txt" ]] || { echo "build first: ./mvnw -q install -DskipTests" >&2; exit 1; }
-exec java -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" \
-  io.modelserve.tools.LoadTester --url "$url" --query "text=$text" -n "$n" -c "$c"
+exec "$here/../tool.sh" "$here" io.modelserve.tools.LoadTester \
+  --url "$url" --query "text=$text" -n "$n" -c "$c"
