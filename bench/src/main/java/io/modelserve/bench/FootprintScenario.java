@@ -49,7 +49,7 @@ final class FootprintScenario implements Scenario {
     run.row("start-up: worker launch to first answered request", Fmt.ms(workerStart),
         Fmt.ms(bareStart) + " (bare Vert.x)", Fmt.ratio(workerStart / bareStart), "", null);
 
-    Sleep.millis(SETTLE_MS);
+    Sleep.millis(s.quick() ? SETTLE_MS / 5 : SETTLE_MS);
     double bareIdle = ProcStats.rssMiB(bare.pid());
     double controllerIdle = ProcStats.rssMiB(controller.pid());
     double workerIdle = ProcStats.rssMiB(worker.pid());

@@ -4,7 +4,14 @@ import io.modelserve.tools.LoadOptions;
 import io.modelserve.tools.LoadResult;
 import io.modelserve.tools.LoadTester;
 import io.modelserve.tools.RequestSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The project's load tester as the scenarios call it, with the equivalent command line kept
@@ -58,6 +65,36 @@ final class Load {
   String openCommand(double rate, int concurrency, double seconds, long warmup) {
     return "LoadTester " + cliRequest + " --rate " + fmt(rate) + " -c " + concurrency
         + " --duration " + fmt(seconds) + (warmup > 0 ? " --warmup " + warmup : "");
+  }
+
+  /**
+   * Runs the load tester's command line in a JVM of its own, pinned to {@code cpus} unless
+   * null: a separate process like wrk, so the two are compared on equal terms.
+   */
+  LoadResult closedInOwnJvm(String cpus, int concurrency, double seconds, long warmup, Path jsonOut) {
+    List<String> cmd = new ArrayList<>();
+    if (cpus != null) {
+      cmd.addAll(List.of("taskset", "-c", cpus));
+    }
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), LoadTester.class.getName()));
+    cmd.addAll(List.of(cliRequest.split(" ")));
+    cmd.addAll(List.of("-c", "" + concurrency, "--duration", fmt(seconds), "--warmup", "" + warmup,
+        "--json-out", jsonOut.toString()));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor((long) seconds + 120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException("LoadTester failed:\n" + out);
+      }
+      return LoadResult.fromJson(Files.readString(jsonOut));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /** Throws when a run had failures: a figure from a failing run would mean nothing. */

@@ -94,7 +94,7 @@ final class OverheadScenario implements Scenario {
     Settings s = run.settings;
     List<LoadResult> o = new ArrayList<>();
     List<LoadResult> b = new ArrayList<>();
-    for (int round = 0; round < Math.max(2, s.overheadRounds()); round++) {
+    for (int round = 0; round < s.overheadRounds(); round++) {
       b.add(Load.checked(bare.closed(1, s.lowLoadSeconds(), 200), "bare, 1 connection"));
       o.add(Load.checked(ours.closed(1, s.lowLoadSeconds(), 200), "ours, 1 connection"));
     }

@@ -24,10 +24,10 @@ record Settings(
     int wrkRounds) {
 
   static Settings forFullRun() {
-    return new Settings(false, 16, 8, 3, 4, 6, List.of(1, 2, 4, 8, 16), 12, 12, 24, 8, 10, 8, 2);
+    return new Settings(false, 16, 8, 3, 4, 6, List.of(1, 2, 4, 8, 16), 12, 12, 24, 8, 10, 5, 4);
   }
 
   static Settings forQuickRun() {
-    return new Settings(true, 16, 2, 1, 1.5, 2, List.of(1, 2), 3, 3, 4, 2, 2, 2, 1);
+    return new Settings(true, 16, 2, 1, 1, 1, List.of(1, 2), 2, 2, 2, 2, 1, 2, 1);
   }
 }

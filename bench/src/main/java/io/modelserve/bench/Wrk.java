@@ -33,12 +33,18 @@ final class Wrk {
     }
   }
 
-  static List<String> command(int threads, int connections, int seconds, String url) {
-    return List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency", url);
+  /** The wrk command line, pinned with taskset to {@code cpus} unless that is null. */
+  static List<String> command(String cpus, int threads, int connections, int seconds, String url) {
+    List<String> cmd = new ArrayList<>();
+    if (cpus != null) {
+      cmd.addAll(List.of("taskset", "-c", cpus));
+    }
+    cmd.addAll(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency", url));
+    return cmd;
   }
 
-  static Result run(int threads, int connections, int seconds, String url) {
-    List<String> cmd = new ArrayList<>(command(threads, connections, seconds, url));
+  static Result run(String cpus, int threads, int connections, int seconds, String url) {
+    List<String> cmd = command(cpus, threads, connections, seconds, url);
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
