@@ -11,10 +11,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class Affinity {
 
+  /** Read once, before anything is pinned: the JVM counts only the CPUs it may run on. */
+  private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
   private Affinity() {}
 
   static boolean available() {
-    return Runtime.getRuntime().availableProcessors() >= 2 && run("taskset", "-V");
+    return CPUS >= 2 && run("taskset", "-V");
   }
 
   /** Pins every thread of {@code pid} to the given CPUs (e.g. "1" or "0,1"). */
@@ -26,7 +29,7 @@ final class Affinity {
 
   /** Every CPU of the machine, to undo a pin. */
   static String allCpus() {
-    return "0-" + (Runtime.getRuntime().availableProcessors() - 1);
+    return "0-" + (CPUS - 1);
   }
 
   private static boolean run(String... cmd) {

@@ -90,10 +90,19 @@ final class BenchCluster implements AutoCloseable {
       started.add(launchWorker(service, device, profile));
     }
     long deadline = System.nanoTime() + 180_000_000_000L;
-    for (Node n : started) {
+    for (int i = 0; i < started.size(); i++) {
+      Node n = started.get(i);
+      int retries = 2;
       while (!routes(service, n.pid())) {
         if (!n.process().isAlive()) {
-          throw new IllegalStateException("worker exited; log " + n.log());
+          // the free port found at launch can be taken by another process before the worker
+          // binds it (the machine is shared); a fresh port usually does
+          if (retries-- == 0) {
+            throw new IllegalStateException("worker exited; log " + n.log());
+          }
+          System.out.println("[bench] worker exited at start-up (log " + n.log() + "); launching it again");
+          n = launchWorker(service, device, profile);
+          started.set(i, n);
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("worker not routed to within 180 s; log " + n.log());

@@ -47,6 +47,7 @@ public final class BenchSuite {
     Path work = Path.of("bench/target/work");
     Results results = new Results();
     String loadBefore = ProcStats.loadAverage();
+    int cores = Runtime.getRuntime().availableProcessors();
     long start = System.nanoTime();
 
     AtomicReference<Run> current = new AtomicReference<>();
@@ -83,7 +84,7 @@ public final class BenchSuite {
     }
     double wall = (System.nanoTime() - start) / 1e9;
     Path report = out.resolve("results.md");
-    ReportWriter.write(report, results, settings, date, wall, loadBefore, ProcStats.loadAverage(), plots);
+    ReportWriter.write(report, results, settings, date, wall, loadBefore, ProcStats.loadAverage(), cores, plots);
     System.out.println("[bench] wrote " + report.toAbsolutePath() + " in " + Fmt.num(wall, 0) + " s");
     for (Results.Row r : results.rows()) {
       System.out.println("[bench] " + r.scenario() + " | " + r.figure() + " | " + r.ours() + " | " + r.baseline()

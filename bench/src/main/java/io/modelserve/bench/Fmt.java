@@ -31,6 +31,11 @@ final class Fmt {
     return String.format(Locale.ROOT, "%.1f%%", v * 100);
   }
 
+  /** A difference with its sign: "+12 µs", "-3 µs". */
+  static String signed(String formatted) {
+    return formatted.startsWith("-") ? formatted : "+" + formatted;
+  }
+
   static String num(double v, int decimals) {
     return String.format(Locale.ROOT, "%." + decimals + "f", v);
   }

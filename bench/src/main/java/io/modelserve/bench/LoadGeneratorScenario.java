@@ -71,8 +71,10 @@ final class LoadGeneratorScenario implements Scenario {
       Affinity.pin(pid, "1");
     }
     long self = ProcessHandle.current().pid();
+    String all = Affinity.allCpus();
     Affinity.pin(self, "0");
-    run.track(() -> Affinity.pin(self, Affinity.allCpus()));
+    // unpinned again before the next scenario, whose JVMs would otherwise inherit CPU 0 alone
+    run.track(() -> Affinity.pin(self, all));
     run.note("Load generators (this JVM's load tester, wrk) pinned to CPU 0, controller, worker and bare server"
         + " to CPU 1 (taskset), so neither generator takes CPU from the server it measures.");
     return "0";

@@ -91,7 +91,7 @@ final class OcrScenario implements Scenario {
       String name = image.getFileName().toString();
       double baseP50 = (before.get(name)[2] + after.get(name)[2]) / 2;
       run.row("p50 latency per image, " + name + " (1 connection)", Fmt.ms(p50ByImage.get(name)),
-          Fmt.ms(baseP50) + " (in-process)", "+" + Fmt.ms(p50ByImage.get(name) - baseP50), "", null);
+          Fmt.ms(baseP50) + " (in-process)", Fmt.signed(Fmt.ms(p50ByImage.get(name) - baseP50)), "", null);
     }
     run.row("RSS of the OCR worker, idle / loaded", Fmt.mib(idleRss) + " / " + Fmt.mib(loadedRss), "", "", "", null);
     run.note("Images: examples/ocr/sample.png and a rendered page of English text (" + TextPage.describe()

@@ -104,9 +104,9 @@ final class OverheadScenario implements Scenario {
     double oP99 = Stats.median(o, LoadResult::p99Ms);
     double bP99 = Stats.median(b, LoadResult::p99Ms);
     double addedUs = (oP50 - bP50) * 1000;
-    run.row("added p50 latency, 1 connection", Fmt.ms(oP50), Fmt.ms(bP50), "+" + Fmt.us(addedUs),
+    run.row("added p50 latency, 1 connection", Fmt.ms(oP50), Fmt.ms(bP50), Fmt.signed(Fmt.us(addedUs)),
         "≤ +" + (int) MAX_ADDED_P50_US + " µs", addedUs <= MAX_ADDED_P50_US);
-    run.row("added p99 latency, 1 connection", Fmt.ms(oP99), Fmt.ms(bP99), "+" + Fmt.us((oP99 - bP99) * 1000), "", null);
+    run.row("added p99 latency, 1 connection", Fmt.ms(oP99), Fmt.ms(bP99), Fmt.signed(Fmt.us((oP99 - bP99) * 1000)), "", null);
     run.row("throughput, 1 connection", Fmt.rps(Stats.median(o, LoadResult::rps)),
         Fmt.rps(Stats.median(b, LoadResult::rps)),
         Fmt.ratio(Stats.median(o, LoadResult::rps) / Stats.median(b, LoadResult::rps)), "", null);

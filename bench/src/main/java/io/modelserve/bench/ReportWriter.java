@@ -12,14 +12,14 @@ final class ReportWriter {
   private ReportWriter() {}
 
   static void write(Path file, Results r, Settings s, String date, double wallSeconds,
-      String loadBefore, String loadAfter, List<String> plots) throws IOException {
+      String loadBefore, String loadAfter, int cores, List<String> plots) throws IOException {
     StringBuilder md = new StringBuilder();
     md.append("# Benchmark results, ").append(date).append(s.quick() ? " (quick mode: not for reporting)" : "").append("\n\n");
     md.append("Produced by `bench/run.sh").append(s.quick() ? " --quick" : "").append("` in ")
         .append(Fmt.num(wallSeconds / 60, 1)).append(" minutes. Every figure is set against a baseline measured")
         .append(" in the same run on the same machine; the machine is shared, so read ratios, not absolute values.\n\n");
     md.append("## Machine\n\n");
-    md.append("- ").append(Runtime.getRuntime().availableProcessors()).append(" cores (").append(ProcStats.cpuModel())
+    md.append("- ").append(cores).append(" cores (").append(ProcStats.cpuModel())
         .append("), ").append(Fmt.num(ProcStats.meminfoMiB("MemTotal") / 1024, 1)).append(" GiB memory, swap ")
         .append(ProcStats.meminfoMiB("SwapTotal") <= 0 ? "none" : Fmt.mib(ProcStats.meminfoMiB("SwapTotal"))).append('\n');
     md.append("- ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append('\n');

@@ -58,7 +58,8 @@ final class ScalingScenario implements Scenario {
 
   /** 17 JVMs on one machine: show their memory and that nothing went to swap. */
   private static void memory(Run run, BenchCluster cluster, double availableBefore) {
-    List<Node> workers = cluster.workers();
+    // a worker relaunched at start-up leaves its dead first try in the list
+    List<Node> workers = cluster.workers().stream().filter(w -> w.process().isAlive()).toList();
     double sum = 0;
     double max = 0;
     double swapped = ProcStats.swapMiB(cluster.controllerPid());
