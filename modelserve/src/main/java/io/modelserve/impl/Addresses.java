@@ -22,4 +22,9 @@ public final class Addresses {
   public static String worker(String workerId) {
     return "modelserve.worker." + workerId;
   }
+
+  /** Where the controller asks a worker to give back a request that has not started. */
+  public static String withdraw(String workerId) {
+    return "modelserve.worker." + workerId + ".withdraw";
+  }
 }

@@ -2,7 +2,6 @@ package io.modelserve.server;
 
 import io.modelserve.Api;
 import io.modelserve.ApiRequest;
-import io.modelserve.ApiResponse;
 import io.modelserve.Model;
 import io.modelserve.impl.Addresses;
 import io.modelserve.impl.ApiScanner;
@@ -21,7 +20,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -47,6 +48,9 @@ public class WorkerVerticle extends AbstractVerticle {
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final List<MessageConsumer<Buffer>> consumers = new ArrayList<>();
+  /** Requests from the controller that may still be withdrawn, by the controller's id. */
+  private final Map<Long, DeviceRunner.Inference> queued = new HashMap<>();
+  private MessageConsumer<JsonObject> withdrawals;
   private DeviceRunner runner;
   private HttpServer http;
   private int concurrency;
@@ -116,7 +120,7 @@ public class WorkerVerticle extends AbstractVerticle {
           return;
         }
         HttpRequestReader.read(req, options.getMaxBodyBytes())
-            .compose(r -> handle(r, options.getRequestTimeoutMs()))
+            .compose(r -> start(r, options.getRequestTimeoutMs()).result())
             .onSuccess(r -> HttpResponses.write(req.response(), r))
             .onFailure(e -> HttpResponses.error(req.response(), statusOf(e), e.getMessage(), name));
       } else {
@@ -137,6 +141,8 @@ public class WorkerVerticle extends AbstractVerticle {
       consumers.add(c);
       ready.add(c.completion());
     }
+    withdrawals = vertx.eventBus().consumer(Addresses.withdraw(id), this::onWithdraw);
+    ready.add(withdrawals.completion());
     return Future.all(ready).mapEmpty();
   }
 
@@ -148,19 +154,39 @@ public class WorkerVerticle extends AbstractVerticle {
       msg.fail(400, "undecodable request: " + e.getMessage());
       return;
     }
-    handle(env.request(), env.timeoutMs()).onSuccess(r -> msg.reply(WireFormat.encodeResponse(r)));
+    DeviceRunner.Inference job = start(env.request(), env.timeoutMs());
+    if (env.id() != 0) {
+      queued.put(env.id(), job);
+    }
+    job.result().onSuccess(r -> {
+      queued.remove(env.id());
+      msg.reply(r == null ? WireFormat.returned() : WireFormat.encodeResponse(r));
+    });
   }
 
-  private Future<ApiResponse> handle(ApiRequest request, long timeoutMs) {
+  /** The controller asks for a request back that waits here unstarted: another worker is idle. */
+  private void onWithdraw(Message<JsonObject> msg) {
+    DeviceRunner.Inference job = queued.get(msg.body().getLong("id", 0L));
+    if (job != null) {
+      job.withdraw();
+    }
+  }
+
+  private DeviceRunner.Inference start(ApiRequest request, long timeoutMs) {
     accepted++;
-    return runner.infer(request, timeoutMs).onComplete(ar -> {
+    DeviceRunner.Inference job = runner.infer(request, timeoutMs);
+    job.result().onComplete(ar -> {
       accepted--;
-      if (ar.succeeded() && ar.result().status() < 500) {
+      if (ar.result() == null) {
+        return;
+      }
+      if (ar.result().status() < 500) {
         served.incrementAndGet();
       } else {
         failed.incrementAndGet();
       }
     });
+    return job;
   }
 
   private void heartbeat(String name) {

@@ -2,6 +2,7 @@ package io.modelserve.impl.controller;
 
 import io.modelserve.ApiRequest;
 import io.modelserve.ApiResponse;
+import io.modelserve.impl.Addresses;
 import io.modelserve.impl.Errors;
 import io.modelserve.impl.wire.WireFormat;
 import io.modelserve.server.ControllerOptions;
@@ -28,10 +29,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes requests to workers. Each service has one queue at the controller; a request leaves it
- * only for a worker with a free slot (outstanding below its concurrency), so no request waits
- * behind a busy worker while another is idle, and fast and slow workers each take work as soon
- * as they free up. Workers are known from their heartbeats; one that falls silent is dropped
- * and its in-flight requests go once to another worker.
+ * for a worker with a free slot (outstanding below its concurrency), so fast and slow workers
+ * each take work as soon as they free up.
+ *
+ * <p>When every worker is busy, each may also hold one request ahead, waiting on the worker, so
+ * that its device starts the next inference the moment it finishes one instead of idling for
+ * the round trip to the controller (on these machines a wake-up costs milliseconds). Should a
+ * worker then fall idle while another still holds a request ahead, the controller withdraws
+ * that request and gives it to the idle one: no request waits behind a busy worker while
+ * another is idle for longer than that exchange.
+ *
+ * <p>Workers are known from their heartbeats; one that falls silent is dropped and its
+ * in-flight requests go once to another worker.
  *
  * <p>Not thread-safe: every method runs on the controller verticle's event loop.
  */
@@ -40,11 +49,14 @@ public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   /** Extra time given to the event-bus reply beyond the request's own deadline. */
   private static final long REPLY_GRACE_MS = 5_000;
+  /** Requests a busy worker may hold beyond its concurrency. */
+  private static final int AHEAD = 1;
 
   private final Vertx vertx;
   private final ControllerOptions options;
   private final Map<String, ServiceState> services = new TreeMap<>();
   private final Map<String, WorkerState> workers = new LinkedHashMap<>();
+  private long nextId = 1;
 
   public Dispatcher(Vertx vertx, ControllerOptions options) {
     this.vertx = vertx;
@@ -112,7 +124,10 @@ public final class Dispatcher {
       log.info("worker {} of '{}' is draining", id, service);
     }
     w.draining = draining;
-    pump(services.get(service));
+    ServiceState s = services.get(service);
+    pump(s);
+    // a worker that joins, or comes back, idle takes over what waits ahead on busy ones
+    withdrawFor(s, w);
   }
 
   /** A worker asks to get no more work: it finishes what it has, then leaves. */
@@ -188,22 +203,58 @@ public final class Dispatcher {
     }
   }
 
-  /** The worker with the most free room; ties go round robin so equal workers share work. */
+  /**
+   * The worker with the most free room, ties going round robin so equal workers share work;
+   * when none has room, the one quickest to answer that may still take a request ahead.
+   */
   private WorkerState pick(ServiceState s) {
-    WorkerState best = null;
     int n = s.workers.size();
     if (n == 0) {
       return null;
     }
     List<WorkerState> list = new ArrayList<>(s.workers.values());
     int start = s.nextStart++ % n;
+    WorkerState best = null;
     for (int i = 0; i < n; i++) {
       WorkerState w = list.get((start + i) % n);
       if (w.hasRoom() && (best == null || free(w) > free(best))) {
         best = w;
       }
     }
+    if (best != null) {
+      return best;
+    }
+    for (int i = 0; i < n; i++) {
+      WorkerState w = list.get((start + i) % n);
+      if (w.canTakeAhead(AHEAD) && (best == null || w.meanNanos < best.meanNanos)) {
+        best = w;
+      }
+    }
     return best;
+  }
+
+  /**
+   * {@code idle} has a free slot and nothing is queued: take back a request that waits ahead on
+   * a busy worker, so that it runs now. The busy worker answers it as returned, unless it had
+   * already started it.
+   */
+  private void withdrawFor(ServiceState s, WorkerState idle) {
+    if (!s.queue.isEmpty() || !idle.hasRoom()) {
+      return;
+    }
+    for (WorkerState w : s.workers.values()) {
+      if (w != idle && w.pending.size() > w.capacity) {
+        PendingRequest ahead = null;
+        for (PendingRequest p : w.pending) {
+          ahead = p;
+        }
+        if (ahead != null && !ahead.withdrawing) {
+          ahead.withdrawing = true;
+          vertx.eventBus().send(Addresses.withdraw(w.id), new JsonObject().put("id", ahead.id));
+          return;
+        }
+      }
+    }
   }
 
   private static double free(WorkerState w) {
@@ -218,8 +269,11 @@ public final class Dispatcher {
     }
     p.attempts++;
     p.worker = w;
+    p.id = nextId++;
+    p.withdrawing = false;
+    p.dispatchedNanos = System.nanoTime();
     w.pending.add(p);
-    Buffer body = WireFormat.encodeRequest(p.request, remainingMs);
+    Buffer body = WireFormat.encodeRequest(p.request, p.id, remainingMs);
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(remainingMs + REPLY_GRACE_MS);
     vertx.eventBus().<Buffer>request(w.address, body, delivery).onComplete(ar -> onReply(s, w, p, ar));
   }
@@ -230,7 +284,15 @@ public final class Dispatcher {
       return;
     }
     p.worker = null;
+    if (ar.succeeded() && WireFormat.isReturned(ar.result().body())) {
+      // withdrawn unstarted: not an attempt, and first in line again
+      p.attempts--;
+      s.queue.addFirst(p);
+      pump(s);
+      return;
+    }
     if (ar.succeeded()) {
+      w.observe(System.nanoTime() - p.dispatchedNanos);
       ApiResponse response = WireFormat.decodeResponse(ar.result().body());
       if (response.status() >= 500) {
         w.failed++;
@@ -253,6 +315,7 @@ public final class Dispatcher {
       finish(p, Errors.json(502, "worker " + w.id + " failed: " + ar.cause().getMessage(), s.name, null));
     }
     pump(s);
+    withdrawFor(s, w);
   }
 
   private void timeOut(PendingRequest p) {

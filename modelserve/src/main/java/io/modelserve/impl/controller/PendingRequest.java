@@ -14,6 +14,10 @@ final class PendingRequest {
   /** Dispatches so far; a second one happens only when the first worker died. */
   int attempts;
   WorkerState worker;
+  /** This dispatch's id, by which the worker may be asked to give the request back. */
+  long id;
+  boolean withdrawing;
+  long dispatchedNanos;
   long timerId = -1;
   private boolean answered;
 

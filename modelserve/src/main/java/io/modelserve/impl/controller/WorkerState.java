@@ -28,8 +28,19 @@ final class WorkerState {
     return pending.size();
   }
 
+  /** Mean time from dispatch to answer, smoothed: which busy worker frees up first. */
+  double meanNanos;
+
   boolean hasRoom() {
     return !draining && pending.size() < capacity;
+  }
+
+  boolean canTakeAhead(int ahead) {
+    return !draining && pending.size() < capacity + ahead;
+  }
+
+  void observe(long nanos) {
+    meanNanos = meanNanos == 0 ? nanos : meanNanos * 0.8 + nanos * 0.2;
   }
 
   JsonObject toJson() {

@@ -13,19 +13,25 @@ import java.util.Map;
  * The binary form of requests and answers on the event bus. Length-prefixed fields in one
  * {@link Buffer}: cheap to write and read, and file bytes travel as they are (no base64).
  *
- * <p>Request: version, deadline, method, path, query, form, headers, files, body.
- * Answer: version, status, content type, headers, body.
+ * <p>Request: version, id, timeout, method, path, query, form, headers, files, body.
+ * Answer: version, kind, then for an answer: status, content type, headers, body. The other
+ * kind, "returned", says a worker gave a request back unstarted (see {@link #returned()}).
  */
 public final class WireFormat {
 
-  private static final byte VERSION = 1;
+  private static final byte VERSION = 2;
+  private static final byte ANSWER = 0;
+  private static final byte RETURNED = 1;
 
   private WireFormat() {}
 
-  /** A decoded request with the time the sender allows for its inference. */
-  public record Envelope(ApiRequest request, long timeoutMs) {}
+  /**
+   * A decoded request, the sender's id for it (0 when the sender will never ask for it back)
+   * and the time the sender allows for its inference.
+   */
+  public record Envelope(ApiRequest request, long id, long timeoutMs) {}
 
-  public static Buffer encodeRequest(ApiRequest r, long timeoutMs) {
+  public static Buffer encodeRequest(ApiRequest r, long id, long timeoutMs) {
     int size = 64 + r.body().length;
     for (List<UploadedFile> files : r.files().values()) {
       for (UploadedFile f : files) {
@@ -34,6 +40,7 @@ public final class WireFormat {
     }
     Buffer b = Buffer.buffer(size);
     b.appendByte(VERSION);
+    b.appendLong(id);
     b.appendLong(timeoutMs);
     putString(b, r.method());
     putString(b, r.path());
@@ -60,8 +67,8 @@ public final class WireFormat {
   public static Envelope decodeRequest(Buffer b) {
     Reader in = new Reader(b);
     in.version();
-    long timeoutMs = in.b.getLong(in.pos);
-    in.pos += 8;
+    long id = in.longValue();
+    long timeoutMs = in.longValue();
     ApiRequest.Builder r = ApiRequest.builder().method(in.string()).path(in.string());
     in.multi(r::query);
     in.multi(r::form);
@@ -71,12 +78,13 @@ public final class WireFormat {
       r.file(new UploadedFile(in.string(), in.string(), in.string(), in.bytes()));
     }
     r.body(in.bytes());
-    return new Envelope(r.build(), timeoutMs);
+    return new Envelope(r.build(), id, timeoutMs);
   }
 
   public static Buffer encodeResponse(ApiResponse r) {
     Buffer b = Buffer.buffer(32 + r.body().length);
     b.appendByte(VERSION);
+    b.appendByte(ANSWER);
     b.appendInt(r.status());
     putString(b, r.contentType());
     b.appendInt(r.headers().size());
@@ -88,9 +96,22 @@ public final class WireFormat {
     return b;
   }
 
+  /** The reply of a worker that gives a queued request back without running it. */
+  public static Buffer returned() {
+    return Buffer.buffer(2).appendByte(VERSION).appendByte(RETURNED);
+  }
+
+  /** Whether a reply is {@link #returned()} rather than an answer. */
+  public static boolean isReturned(Buffer b) {
+    return b.length() >= 2 && b.getByte(0) == VERSION && b.getByte(1) == RETURNED;
+  }
+
   public static ApiResponse decodeResponse(Buffer b) {
     Reader in = new Reader(b);
     in.version();
+    if (b.getByte(in.pos++) != ANSWER) {
+      throw new IllegalArgumentException("not an answer");
+    }
     int status = in.integer();
     String contentType = in.string();
     int n = in.integer();
@@ -135,6 +156,12 @@ public final class WireFormat {
       if (v != VERSION) {
         throw new IllegalArgumentException("unknown wire format version " + v);
       }
+    }
+
+    long longValue() {
+      long v = b.getLong(pos);
+      pos += 8;
+      return v;
     }
 
     int integer() {

@@ -67,12 +67,61 @@ public final class DeviceRunner {
   }
 
   /**
-   * Runs one inference. Always succeeds with an answer: errors become JSON answers (the status
-   * of an {@link ApiException}, 500 for anything else, 504 past {@code timeoutMs}).
+   * Queues one inference. Its result always succeeds with an answer: errors become JSON
+   * answers (the status of an {@link ApiException}, 500 for anything else, 504 past
+   * {@code timeoutMs}), and a withdrawn inference answers {@code null}.
    */
-  public Future<ApiResponse> infer(ApiRequest request, long timeoutMs) {
-    Promise<ApiResponse> promise = Promise.promise();
-    java.util.concurrent.Future<?> task = executor.submit(() -> {
+  public Inference infer(ApiRequest request, long timeoutMs) {
+    Inference job = new Inference(request);
+    job.task = executor.submit(job::run);
+    long timer = vertx.setTimer(Math.max(1, timeoutMs), id -> {
+      boolean neverStarted = job.state.compareAndSet(QUEUED, WITHDRAWN);
+      if (job.promise.tryComplete(Errors.json(504, "inference took longer than " + timeoutMs + " ms", service, null))) {
+        // interrupting lets a model that honours interrupts free the device for the next request
+        job.task.cancel(!neverStarted);
+      }
+    });
+    job.promise.future().onComplete(ar -> vertx.cancelTimer(timer));
+    return job;
+  }
+
+  private static final int QUEUED = 0;
+  private static final int RUNNING = 1;
+  private static final int WITHDRAWN = 2;
+
+  /** One queued or running inference. */
+  public final class Inference {
+    private final ApiRequest request;
+    private final Promise<ApiResponse> promise = Promise.promise();
+    private final AtomicInteger state = new AtomicInteger(QUEUED);
+    private java.util.concurrent.Future<?> task;
+
+    private Inference(ApiRequest request) {
+      this.request = request;
+    }
+
+    /** The answer; {@code null} when the inference was withdrawn before it started. */
+    public Future<ApiResponse> result() {
+      return promise.future();
+    }
+
+    /**
+     * Takes the inference back if it has not started: the controller found an idle worker for
+     * it. Returns whether it was withdrawn; a started inference runs to its end.
+     */
+    public boolean withdraw() {
+      if (!state.compareAndSet(QUEUED, WITHDRAWN)) {
+        return false;
+      }
+      task.cancel(false);
+      promise.tryComplete(null);
+      return true;
+    }
+
+    private void run() {
+      if (!state.compareAndSet(QUEUED, RUNNING)) {
+        return;
+      }
       running.incrementAndGet();
       try {
         ApiResponse r = model.inference(request);
@@ -91,14 +140,7 @@ public final class DeviceRunner {
       } finally {
         running.decrementAndGet();
       }
-    });
-    long timer = vertx.setTimer(Math.max(1, timeoutMs), id -> {
-      if (promise.tryComplete(Errors.json(504, "inference took longer than " + timeoutMs + " ms", service, null))) {
-        // interrupting lets a model that honours interrupts free the device for the next request
-        task.cancel(true);
-      }
-    });
-    return promise.future().onComplete(ar -> vertx.cancelTimer(timer));
+    }
   }
 
   /** Inferences running on the device right now. */

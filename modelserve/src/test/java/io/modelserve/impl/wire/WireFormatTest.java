@@ -29,9 +29,10 @@ class WireFormatTest {
         .file(new UploadedFile("image", "b.png", null, new byte[0]))
         .body(new byte[] {1, 2, 3})
         .build();
-    WireFormat.Envelope out = WireFormat.decodeRequest(WireFormat.encodeRequest(in, 1234));
+    WireFormat.Envelope out = WireFormat.decodeRequest(WireFormat.encodeRequest(in, 77, 1234));
     ApiRequest r = out.request();
     assertEquals(1234, out.timeoutMs());
+    assertEquals(77, out.id());
     assertEquals("POST", r.method());
     assertEquals("/ocr/v1", r.path());
     assertEquals(List.of("1", "2"), r.queryAll("a"));
@@ -49,7 +50,7 @@ class WireFormatTest {
   void fileBytesAreNotInflatedOnTheWire() {
     byte[] image = new byte[1_000_000];
     Buffer wire = WireFormat.encodeRequest(ApiRequest.builder()
-        .file(new UploadedFile("image", "x.jpg", "image/jpeg", image)).build(), 1);
+        .file(new UploadedFile("image", "x.jpg", "image/jpeg", image)).build(), 1, 1);
     assertTrue(wire.length() < image.length + 200, "wire size " + wire.length());
   }
 
@@ -61,6 +62,14 @@ class WireFormatTest {
     assertEquals("application/json", out.contentType());
     assertEquals("t1", out.headers().get("X-Trace"));
     assertEquals("{\"text\":\"hallo\"}", out.bodyText());
+  }
+
+  @Test
+  void aReturnedRequestIsToldApartFromAnswers() {
+    assertTrue(WireFormat.isReturned(WireFormat.returned()));
+    Buffer answer = WireFormat.encodeResponse(ApiResponse.text("x"));
+    assertTrue(!WireFormat.isReturned(answer));
+    assertThrows(IllegalArgumentException.class, () -> WireFormat.decodeResponse(WireFormat.returned()));
   }
 
   @Test
