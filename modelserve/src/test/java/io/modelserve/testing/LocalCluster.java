@@ -1,5 +1,6 @@
 package io.modelserve.testing;
 
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -113,18 +114,33 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts a worker of {@code service} on {@code device}; waits until the controller routes to it. */
   public Node startWorker(String service, String device, String... extraArgs) {
-    int port = freePort();
+    // port 0: the worker binds a free port itself (no race with other processes for a port
+    // picked here) and reports it in its heartbeat, which /_/status shows
     List<String> args = new ArrayList<>(List.of("--worker", "--name", service, "--device", device,
-        "--port", "" + port, "--controller-addr", "http://127.0.0.1:" + controllerPort,
-        "--worker-addr", "http://127.0.0.1:" + port, "--cluster-config", clusterConfig.toString()));
+        "--port", "0", "--controller-addr", "http://127.0.0.1:" + controllerPort,
+        "--worker-addr", "http://127.0.0.1", "--cluster-config", clusterConfig.toString()));
     args.addAll(List.of(extraArgs));
     Node worker = launch("worker-" + service + "-" + nodes.size(), args);
-    worker.httpPort = port;
     Poll.until(START_TIMEOUT, "worker " + worker.name + " is routed to (log " + worker.log + ")", () -> {
       worker.assertAlive();
-      return get("/_/status").body().contains("\"pid\" : " + worker.pid());
+      worker.httpPort = httpPortOf(worker.pid());
+      return worker.httpPort > 0;
     });
     return worker;
+  }
+
+  /** The HTTP port the controller's status gives for the worker with this pid, or -1. */
+  private int httpPortOf(long pid) {
+    JsonObject services = new JsonObject(get("/_/status").body()).getJsonObject("services");
+    for (String name : services.fieldNames()) {
+      for (Object w : services.getJsonObject(name).getJsonArray("workers")) {
+        JsonObject worker = (JsonObject) w;
+        if (worker.getLong("pid", -1L) == pid) {
+          return worker.getInteger("httpPort", -1);
+        }
+      }
+    }
+    return -1;
   }
 
   /** Starts a node JVM with any arguments, waiting for nothing (for command-line tests). */
