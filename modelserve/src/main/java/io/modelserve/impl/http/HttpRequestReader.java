@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Turns an HTTP request into an {@link ApiRequest}: reads the body up to a limit (413 beyond),
@@ -147,10 +146,5 @@ public final class HttpRequestReader {
 
   private static ApiException tooLarge(long max) {
     return new ApiException(413, "request body is larger than the limit of " + max + " bytes");
-  }
-
-  /** Lowercase header map helper for tests and logs. */
-  static Map<String, List<String>> headersOf(ApiRequest r) {
-    return r.headers();
   }
 }
