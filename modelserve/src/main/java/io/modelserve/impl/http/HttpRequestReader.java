@@ -16,8 +16,10 @@ import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.netty.handler.codec.http.multipart.InterfaceHttpData;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
@@ -31,6 +33,9 @@ import java.util.Locale;
  * is decoded in memory with Netty's decoder from the whole body, so nothing touches the disk.
  */
 public final class HttpRequestReader {
+
+  /** Bodies up to this size are parsed on the event loop; larger ones on a worker thread. */
+  static final int PARSE_ON_EVENT_LOOP_MAX = 256 * 1024;
 
   private HttpRequestReader() {}
 
@@ -63,17 +68,31 @@ public final class HttpRequestReader {
       if (promise.future().isComplete()) {
         return;
       }
+      Context context = Vertx.currentContext();
+      if (context != null && body.length() > PARSE_ON_EVENT_LOOP_MAX) {
+        // parsing a large multipart or JSON body takes long enough to stall the event loop
+        context.<ApiRequest>executeBlocking(() -> parseOrReject(req, body), false).onComplete(promise);
+        return;
+      }
       try {
-        promise.tryComplete(parse(req, body.getBytes()));
+        promise.tryComplete(parseOrReject(req, body));
       } catch (ApiException e) {
         promise.tryFail(e);
-      } catch (RuntimeException e) {
-        promise.tryFail(ApiException.badRequest("malformed request: " + e.getMessage()));
       }
     });
     // a Vert.x Web router pauses the request until a handler wants the body
     req.resume();
     return promise.future();
+  }
+
+  private static ApiRequest parseOrReject(HttpServerRequest req, Buffer body) {
+    try {
+      return parse(req, body.getBytes());
+    } catch (ApiException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest("malformed request: " + e.getMessage());
+    }
   }
 
   static ApiRequest parse(HttpServerRequest req, byte[] body) {

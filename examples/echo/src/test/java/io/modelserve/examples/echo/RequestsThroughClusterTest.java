@@ -161,6 +161,16 @@ class RequestsThroughClusterTest {
   }
 
   @Test
+  void largeMalformedJsonIs400Too() {
+    // over the size parsed on the event loop: the check runs on a worker thread, same answer
+    String json = "{\"pad\": \"" + "x".repeat(400_000) + "\", \"a\": [1, 2";
+    HttpResponse<String> r = cluster.send(HttpRequest.newBuilder(cluster.uri("/echo"))
+        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    assertEquals(400, r.statusCode(), r.body());
+    assertTrue(Http.json(r).getString("error").startsWith("malformed JSON body"), r.body());
+  }
+
+  @Test
   void inferenceThatThrowsIs500WithTheMessageAndTheWorkerKeepsServing() {
     HttpResponse<String> r = cluster.get("/echo?fail=model+exploded");
     assertEquals(500, r.statusCode());
