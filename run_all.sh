@@ -48,9 +48,12 @@ classpath="$PWD/$dir/target/classes:$(cat "$cp_file")"
 mkdir -p logs .run
 : > .run/pids
 export OPT_OUT_TRACKING=true
+# the --add-* flags are those Hazelcast asks for on Java 9+ (it warns at start without them)
 jvm=(-XX:+UseSerialGC -Dai.djl.offline=true
+     --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
      --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
-     --add-exports java.base/jdk.internal.ref=ALL-UNNAMED)
+     --add-opens java.management/sun.management=ALL-UNNAMED
+     --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
 # shellcheck disable=SC2206
 jvm+=(${JAVA_OPTS:-})
 

@@ -223,7 +223,8 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  /** A port free on loopback right now. */
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {

@@ -44,7 +44,7 @@ class ClusterConfigTest {
     try (LocalCluster c = LocalCluster.builder(Main.class.getName()).start()) {
       Path other = c.logDir().resolve("other-cluster.xml");
       Files.writeString(other, Files.readString(c.clusterConfig()).replace(c.clusterName(), c.clusterName() + "-other"));
-      int port = freePort();
+      int port = LocalCluster.freePort();
       LocalCluster.Node stranger = c.launch("stranger", List.of("--worker", "--name", "echo", "--port", "" + port,
           "--controller-addr", "http://127.0.0.1:" + c.controllerPort(), "--cluster-config", other.toString()));
       URI health = URI.create("http://127.0.0.1:" + port + "/_/health");
@@ -81,12 +81,6 @@ class ClusterConfigTest {
       assertEquals(404, other.statusCode());
       assertFalse(other.body().isEmpty());
       assertTrue(Http.json(c.get("/_/status")).getJsonObject("services").containsKey("echo"));
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (var s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

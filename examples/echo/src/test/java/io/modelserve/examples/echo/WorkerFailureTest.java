@@ -40,8 +40,9 @@ class WorkerFailureTest {
         Poll.until(Duration.ofSeconds(30), "both workers answered", () -> load.workers.size() == 2);
         leaving.terminate();
         assertTrue(leaving.awaitExit(Duration.ofSeconds(30)), "the worker left after draining");
-        assertEquals(0, leaving.process().exitValue() == 143 ? 0 : leaving.process().exitValue(),
-            "exit status " + leaving.process().exitValue());
+        int exit = leaving.process().exitValue();
+        // 143 = 128 + SIGTERM: the JVM's usual status after its shutdown hooks ran
+        assertTrue(exit == 0 || exit == 143, "exit status " + exit);
         assertTrue(leaving.logText().contains("drained"), leaving.logText());
         load.await(Duration.ofSeconds(90));
         assertEquals(0, load.notOk(), load.toString());
