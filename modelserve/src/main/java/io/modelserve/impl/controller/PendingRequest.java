@@ -17,6 +17,7 @@ final class PendingRequest {
   /** This dispatch's id, by which the worker may be asked to give the request back. */
   long id;
   boolean withdrawing;
+  long queuedNanos;
   long dispatchedNanos;
   long timerId = -1;
   private boolean answered;

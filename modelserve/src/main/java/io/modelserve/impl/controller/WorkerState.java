@@ -1,8 +1,8 @@
 package io.modelserve.impl.controller;
 
 import io.vertx.core.json.JsonObject;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** What the controller knows of one worker; touched only on the controller's event loop. */
 final class WorkerState {
@@ -10,7 +10,8 @@ final class WorkerState {
   final String id;
   final String service;
   final String address;
-  final Set<PendingRequest> pending = new LinkedHashSet<>();
+  /** Requests dispatched here and not answered yet, by dispatch id, oldest first. */
+  final Map<Long, PendingRequest> pending = new LinkedHashMap<>();
   JsonObject lastHeartbeat;
   long lastSeenNanos;
   int capacity;
@@ -28,15 +29,28 @@ final class WorkerState {
     return pending.size();
   }
 
+  /** The request dispatched here last: the one that waits ahead, if any does. */
+  PendingRequest newest() {
+    PendingRequest last = null;
+    for (PendingRequest p : pending.values()) {
+      last = p;
+    }
+    return last;
+  }
+
+  double free() {
+    return (capacity - outstanding()) / (double) capacity;
+  }
+
   /** Mean time from dispatch to answer, smoothed: which busy worker frees up first. */
   double meanNanos;
 
   boolean hasRoom() {
-    return !draining && pending.size() < capacity;
+    return !draining && outstanding() < capacity;
   }
 
   boolean canTakeAhead(int ahead) {
-    return !draining && pending.size() < capacity + ahead;
+    return !draining && outstanding() < capacity + ahead;
   }
 
   void observe(long nanos) {

@@ -1,0 +1,404 @@
+package io.modelserve.impl.controller;
+
+import io.modelserve.ApiRequest;
+import io.modelserve.ApiResponse;
+import io.modelserve.impl.Errors;
+import io.modelserve.impl.wire.WireFormat;
+import io.modelserve.server.ControllerOptions;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which worker gets which request, and what happens when things go wrong. Each service has one
+ * queue; a request leaves it for a worker with a free slot (outstanding below its concurrency),
+ * so fast and slow workers each take work as soon as they free up.
+ *
+ * <p>When every worker is busy, each may also hold one request ahead, waiting on the worker, so
+ * that its device starts the next inference the moment it finishes one instead of idling for
+ * the round trip to the controller. Should a worker then fall idle while another still holds a
+ * request ahead, the policy withdraws that request and gives it to the idle one.
+ *
+ * <p>Workers are known from their heartbeats; one that falls silent is dropped and its
+ * in-flight requests go once to another worker. Replies are matched by dispatch id, so a reply
+ * from a dropped worker, or to a dispatch that was retried elsewhere, is ignored.
+ *
+ * <p>Pure logic: time comes from a clock and every message and timer goes through a
+ * {@link Transport}. Not thread-safe: the controller calls it from one event loop.
+ */
+final class DispatchPolicy {
+
+  private static final Logger log = LoggerFactory.getLogger(DispatchPolicy.class);
+  /** Requests a busy worker may hold beyond its concurrency. */
+  static final int AHEAD = 1;
+
+  /** How a dispatch failed without an answer from the worker. */
+  enum Failure {
+    /** Nobody listens at the worker's address any more: it left. */
+    GONE,
+    /** No reply within the request's time and a grace period. */
+    TIMEOUT,
+    /** Anything else the transport reports. */
+    OTHER
+  }
+
+  private final ControllerOptions options;
+  private final LongSupplier clock;
+  private final Transport transport;
+  private final Map<String, ServiceState> services = new TreeMap<>();
+  private final Map<String, WorkerState> workers = new LinkedHashMap<>();
+  private long nextId = 1;
+
+  DispatchPolicy(ControllerOptions options, LongSupplier nanoClock, Transport transport) {
+    this.options = options;
+    this.clock = nanoClock;
+    this.transport = transport;
+  }
+
+  boolean knows(String service) {
+    return services.containsKey(service);
+  }
+
+  ApiResponse unknown(String name) {
+    return Errors.json(404, "no service named '" + name + "'", name,
+        new JsonObject().put("services", new JsonArray(new ArrayList<>(services.keySet()))));
+  }
+
+  /** {@code null} when a request for {@code service} may be queued now, else the error answer. */
+  ApiResponse admit(String service) {
+    ServiceState s = services.get(service);
+    if (s == null) {
+      return unknown(service);
+    }
+    if (liveWorkers(s) == 0) {
+      return noLiveWorker(service);
+    }
+    if (s.queue.size() >= options.getMaxQueue()) {
+      return Errors.json(503, "service '" + service + "' is over capacity: "
+          + s.queue.size() + " requests queued", service, null).withHeader("Retry-After", "1");
+    }
+    return null;
+  }
+
+  void submit(String service, ApiRequest request, Handler<ApiResponse> answer) {
+    ApiResponse refused = admit(service);
+    if (refused != null) {
+      ServiceState s = services.get(service);
+      if (s != null && refused.status() == 503 && liveWorkers(s) > 0) {
+        s.rejected++;
+      }
+      answer.handle(refused);
+      return;
+    }
+    ServiceState s = services.get(service);
+    long now = clock.getAsLong();
+    long deadline = now + TimeUnit.MILLISECONDS.toNanos(options.getRequestTimeoutMs());
+    PendingRequest p = new PendingRequest(service, request, deadline, answer);
+    p.queuedNanos = now;
+    p.timerId = transport.setTimer(options.getRequestTimeoutMs(), () -> timeOut(p));
+    s.queue.addLast(p);
+    pump(s);
+  }
+
+  void onHeartbeat(JsonObject hb) {
+    String id = hb.getString("id");
+    String service = hb.getString("service");
+    if (id == null || service == null) {
+      return;
+    }
+    WorkerState w = workers.get(id);
+    if (w == null) {
+      w = new WorkerState(id, service, hb.getString("address"));
+      workers.put(id, w);
+      services.computeIfAbsent(service, ServiceState::new).workers.put(id, w);
+      log.info("worker {} of '{}' on device {} at {} joined", id, service, hb.getString("device"), hb.getString("host"));
+    }
+    w.lastHeartbeat = hb;
+    w.lastSeenNanos = clock.getAsLong();
+    w.capacity = Math.max(1, hb.getInteger("concurrency", 1));
+    boolean draining = hb.getBoolean("draining", false);
+    if (draining && !w.draining) {
+      log.info("worker {} of '{}' is draining", id, service);
+    }
+    w.draining = draining;
+    ServiceState s = services.get(service);
+    pump(s);
+    // a worker that joins, or comes back, idle takes over what waits ahead on busy ones
+    withdrawFor(s, w);
+  }
+
+  void onDrain(String id) {
+    WorkerState w = workers.get(id);
+    if (w != null && !w.draining) {
+      w.draining = true;
+      log.info("worker {} of '{}' is draining", id, w.service);
+    }
+  }
+
+  void onLeft(String id) {
+    WorkerState w = workers.get(id);
+    if (w != null) {
+      drop(w, "left");
+    }
+  }
+
+  /** Drops workers whose heartbeats stopped; called periodically. */
+  void dropSilentWorkers() {
+    long limit = TimeUnit.MILLISECONDS.toNanos(options.getWorkerTimeoutMs());
+    long now = clock.getAsLong();
+    for (WorkerState w : new ArrayList<>(workers.values())) {
+      if (now - w.lastSeenNanos > limit) {
+        drop(w, "silent for " + TimeUnit.NANOSECONDS.toMillis(now - w.lastSeenNanos) + " ms");
+      }
+    }
+  }
+
+  /** A worker's reply to dispatch {@code dispatchId}: an answer, or the request given back. */
+  void onReply(String workerId, long dispatchId, Buffer body) {
+    WorkerState w = workers.get(workerId);
+    PendingRequest p = w == null ? null : w.pending.remove(dispatchId);
+    if (p == null) {
+      // the worker was dropped and the request re-routed, or it was answered already: not wanted
+      return;
+    }
+    ServiceState s = services.get(w.service);
+    p.worker = null;
+    if (WireFormat.isReturned(body)) {
+      // withdrawn unstarted: not an attempt, and first in line again
+      p.attempts--;
+      if (!p.answered()) {
+        s.queue.addFirst(p);
+      }
+    } else {
+      w.observe(clock.getAsLong() - p.dispatchedNanos);
+      ApiResponse response = WireFormat.decodeResponse(body);
+      if (response.status() >= 500) {
+        w.failed++;
+        s.failed++;
+      } else {
+        w.served++;
+        s.served++;
+      }
+      finish(p, response.withHeader("X-Model-Serve-Worker", w.id));
+    }
+    pump(s);
+    withdrawFor(s, w);
+  }
+
+  /** Dispatch {@code dispatchId} failed without a reply from the worker. */
+  void onFailure(String workerId, long dispatchId, Failure failure, String message) {
+    WorkerState w = workers.get(workerId);
+    PendingRequest p = w == null ? null : w.pending.get(dispatchId);
+    if (p == null) {
+      return;
+    }
+    ServiceState s = services.get(w.service);
+    switch (failure) {
+      case GONE -> drop(w, "no longer listening");
+      case TIMEOUT -> {
+        w.pending.remove(dispatchId);
+        w.failed++;
+        s.failed++;
+        finish(p, Errors.json(504, "worker " + w.id + " did not answer in time", s.name, null));
+      }
+      case OTHER -> {
+        w.pending.remove(dispatchId);
+        w.failed++;
+        s.failed++;
+        finish(p, Errors.json(502, "worker " + w.id + " failed: " + message, s.name, null));
+      }
+    }
+    pump(s);
+    withdrawFor(s, w);
+  }
+
+  private void drop(WorkerState w, String why) {
+    if (workers.remove(w.id) == null) {
+      return;
+    }
+    ServiceState s = services.get(w.service);
+    s.workers.remove(w.id);
+    log.info("worker {} of '{}' removed: {}; {} request(s) were in flight", w.id, w.service, why, w.pending.size());
+    List<PendingRequest> orphans = new ArrayList<>(w.pending.values());
+    w.pending.clear();
+    // newest first, since each goes to the front of the queue: the oldest ends up first in line
+    java.util.Collections.reverse(orphans);
+    for (PendingRequest p : orphans) {
+      p.worker = null;
+      retryOrFail(s, p, "worker " + w.id + " died");
+    }
+    if (liveWorkers(s) == 0) {
+      // nobody will take what is queued: answer now instead of at the timeout
+      while (!s.queue.isEmpty()) {
+        finish(s.queue.pollFirst(), noLiveWorker(s.name));
+      }
+    }
+    pump(s);
+  }
+
+  private void retryOrFail(ServiceState s, PendingRequest p, String why) {
+    if (p.answered()) {
+      return;
+    }
+    if (p.attempts >= 2 || liveWorkers(s) == 0) {
+      s.failed++;
+      finish(p, Errors.json(502, why + " with the request in flight, and no other worker is left to retry it", s.name, null));
+    } else {
+      s.queue.addFirst(p);
+    }
+  }
+
+  private void pump(ServiceState s) {
+    while (!s.queue.isEmpty()) {
+      WorkerState w = pick(s);
+      if (w == null) {
+        return;
+      }
+      dispatch(s, w, s.queue.pollFirst());
+    }
+  }
+
+  /**
+   * The worker with the most free room, ties going round robin so equal workers share work;
+   * when none has room, the one quickest to answer that may still take a request ahead.
+   */
+  private WorkerState pick(ServiceState s) {
+    int n = s.workers.size();
+    if (n == 0) {
+      return null;
+    }
+    List<WorkerState> list = new ArrayList<>(s.workers.values());
+    int start = s.nextStart++ % n;
+    WorkerState best = null;
+    for (int i = 0; i < n; i++) {
+      WorkerState w = list.get((start + i) % n);
+      if (w.hasRoom() && (best == null || w.free() > best.free())) {
+        best = w;
+      }
+    }
+    if (best != null) {
+      return best;
+    }
+    for (int i = 0; i < n; i++) {
+      WorkerState w = list.get((start + i) % n);
+      if (w.canTakeAhead(AHEAD) && (best == null || w.meanNanos < best.meanNanos)) {
+        best = w;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * {@code idle} has a free slot and nothing is queued: take back a request that waits ahead on
+   * a busy worker, so that it runs now. The busy worker answers it as returned, unless it had
+   * already started it.
+   */
+  private void withdrawFor(ServiceState s, WorkerState idle) {
+    if (!s.queue.isEmpty() || !idle.hasRoom()) {
+      return;
+    }
+    for (WorkerState w : s.workers.values()) {
+      if (w != idle && w.outstanding() > w.capacity) {
+        PendingRequest ahead = w.newest();
+        if (ahead != null && !ahead.withdrawing) {
+          ahead.withdrawing = true;
+          transport.withdraw(w.id, ahead.id);
+          return;
+        }
+      }
+    }
+  }
+
+  private void dispatch(ServiceState s, WorkerState w, PendingRequest p) {
+    long now = clock.getAsLong();
+    long remainingMs = TimeUnit.NANOSECONDS.toMillis(p.deadlineNanos - now);
+    if (remainingMs <= 0) {
+      timeOut(p);
+      return;
+    }
+    p.attempts++;
+    p.worker = w;
+    p.id = nextId++;
+    p.withdrawing = false;
+    p.dispatchedNanos = now;
+    w.pending.put(p.id, p);
+    transport.send(w.id, w.address, p.id, p.request, remainingMs);
+  }
+
+  private void timeOut(PendingRequest p) {
+    if (p.answered()) {
+      return;
+    }
+    ServiceState s = services.get(p.service);
+    boolean queued = s.queue.remove(p);
+    s.failed++;
+    // a dispatched request keeps its worker's slot until the worker answers: the device is busy
+    finish(p, Errors.json(504, "no answer within " + options.getRequestTimeoutMs() + " ms"
+        + (queued ? " (still queued: every worker was busy)" : ""), p.service, null));
+  }
+
+  private void finish(PendingRequest p, ApiResponse response) {
+    if (p.timerId >= 0) {
+      transport.cancelTimer(p.timerId);
+      p.timerId = -1;
+    }
+    p.answer(response);
+  }
+
+  private static ApiResponse noLiveWorker(String service) {
+    return Errors.json(503, "no live worker serves '" + service + "'", service, null).withHeader("Retry-After", "1");
+  }
+
+  private static int liveWorkers(ServiceState s) {
+    int n = 0;
+    for (WorkerState w : s.workers.values()) {
+      if (!w.draining) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  JsonObject status() {
+    JsonObject out = new JsonObject();
+    for (ServiceState s : services.values()) {
+      JsonArray ws = new JsonArray();
+      s.workers.values().stream().sorted(Comparator.comparing(w -> w.id)).forEach(w -> ws.add(w.toJson()));
+      out.put(s.name, new JsonObject()
+          .put("workers", ws)
+          .put("liveWorkers", liveWorkers(s))
+          .put("queued", s.queue.size())
+          .put("served", s.served)
+          .put("failed", s.failed)
+          .put("rejected", s.rejected));
+    }
+    return out;
+  }
+
+  /** Per-service queue and workers. */
+  private static final class ServiceState {
+    final String name;
+    final ArrayDeque<PendingRequest> queue = new ArrayDeque<>();
+    final Map<String, WorkerState> workers = new LinkedHashMap<>();
+    int nextStart;
+    long served;
+    long failed;
+    long rejected;
+
+    ServiceState(String name) {
+      this.name = name;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.modelserve.impl.controller;
+
+import io.modelserve.ApiRequest;
+
+/**
+ * What {@link DispatchPolicy} asks of the outside world: messages to workers and timers. The
+ * outcome of {@link #send} comes back through {@link DispatchPolicy#onReply} or
+ * {@link DispatchPolicy#onFailure}. {@link Dispatcher} implements it on the event bus; tests
+ * implement it with a list and a fake clock.
+ */
+interface Transport {
+
+  /** Sends {@code request} to the worker at {@code address} under {@code dispatchId}. */
+  void send(String workerId, String address, long dispatchId, ApiRequest request, long timeoutMs);
+
+  /** Asks a worker to give back dispatch {@code dispatchId} if it has not started it. */
+  void withdraw(String workerId, long dispatchId);
+
+  /** Runs {@code action} after {@code delayMs}; returns an id for {@link #cancelTimer}. */
+  long setTimer(long delayMs, Runnable action);
+
+  void cancelTimer(long timerId);
+}

@@ -1,0 +1,281 @@
+package io.modelserve.impl.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelserve.ApiRequest;
+import io.modelserve.ApiResponse;
+import io.modelserve.impl.wire.WireFormat;
+import io.modelserve.server.ControllerOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The races of dispatching, played out one event at a time on a fake clock and transport: no
+ * event bus, no threads, every interleaving chosen by the test.
+ */
+class DispatchPolicyTest {
+
+  final FakeTransport bus = new FakeTransport();
+  final ControllerOptions options = new ControllerOptions().setRequestTimeoutMs(10_000).setWorkerTimeoutMs(1_500).setMaxQueue(100);
+  final DispatchPolicy policy = new DispatchPolicy(options, bus, bus);
+
+  /** The answers one client received, in order: a correct policy gives exactly one. */
+  static final class Client {
+    final List<ApiResponse> answers = new ArrayList<>();
+
+    ApiResponse only() {
+      assertEquals(1, answers.size(), "answers: " + answers.stream().map(a -> a.status() + " " + a.bodyText()).toList());
+      return answers.get(0);
+    }
+  }
+
+  JsonObject heartbeat(String id, int concurrency) {
+    return new JsonObject().put("id", id).put("service", "sim").put("address", "modelserve.worker." + id)
+        .put("concurrency", concurrency).put("inFlight", 0);
+  }
+
+  void join(String id, int concurrency) {
+    policy.onHeartbeat(heartbeat(id, concurrency));
+  }
+
+  Client submit(String query) {
+    Client c = new Client();
+    policy.submit("sim", ApiRequest.builder().method("GET").path("/sim").query("q", query).build(), c.answers::add);
+    return c;
+  }
+
+  static Buffer ok(String text) {
+    return WireFormat.encodeResponse(ApiResponse.json(Map.of("text", text)));
+  }
+
+  static String text(ApiResponse r) {
+    return new JsonObject(r.bodyText()).getString("text");
+  }
+
+  /** Keeps {@code ids} alive past the worker timeout while the others fall silent. */
+  void onlyTheseStayAlive(long millis, String... ids) {
+    for (long t = 0; t < millis; t += 300) {
+      bus.advance(300);
+      for (String id : ids) {
+        join(id, 1);
+      }
+      policy.dropSilentWorkers();
+    }
+  }
+
+  @Test
+  void aRequestGoesToAnIdleWorkerAndItsAnswerReachesTheClientOnce() {
+    join("a", 1);
+    Client c = submit("1");
+    FakeTransport.Sent s = bus.last();
+    assertEquals("a", s.workerId());
+    policy.onReply("a", s.dispatchId(), ok("done"));
+    assertEquals("done", text(c.only()));
+    assertEquals("a", c.only().headers().get("X-Model-Serve-Worker"));
+    assertEquals(0, bus.timers(), "the deadline timer is cancelled once answered");
+  }
+
+  @Test
+  void aBusyWorkerHoldsOneRequestAheadAndNoMore() {
+    join("a", 1);
+    submit("1");
+    submit("2");
+    Client third = submit("3");
+    assertEquals(2, bus.to("a").size());
+    assertTrue(third.answers.isEmpty());
+    assertEquals(1, policy.status().getJsonObject("sim").getInteger("queued"));
+  }
+
+  @Test
+  void anIdleWorkerJoiningTakesBackTheRequestHeldAheadOnABusyOne() {
+    join("a", 1);
+    submit("1");
+    Client ahead = submit("2");
+    FakeTransport.Sent held = bus.last();
+    join("b", 1);
+    assertEquals(List.of(new FakeTransport.Withdrawal("a", held.dispatchId())), bus.withdrawals);
+    policy.onReply("a", held.dispatchId(), WireFormat.returned());
+    FakeTransport.Sent moved = bus.last();
+    assertEquals("b", moved.workerId());
+    assertEquals("2", moved.request().query("q"));
+    policy.onReply("b", moved.dispatchId(), ok("from b"));
+    assertEquals("from b", text(ahead.only()));
+  }
+
+  @Test
+  void aWithdrawnRequestThatReturnsIsNotCountedAsAnAttempt() {
+    join("a", 1);
+    submit("1");
+    Client c = submit("2");
+    FakeTransport.Sent held = bus.last();
+    join("b", 1);
+    policy.onReply("a", held.dispatchId(), WireFormat.returned());
+    FakeTransport.Sent onB = bus.last();
+    join("c", 1);
+    // b dies with it: one retry is still due, since the withdrawal was no attempt
+    onlyTheseStayAlive(1_800, "a", "c");
+    FakeTransport.Sent retried = bus.last();
+    assertEquals("c", retried.workerId());
+    assertEquals("2", retried.request().query("q"));
+    assertTrue(c.answers.isEmpty());
+    policy.onReply("c", retried.dispatchId(), ok("from c"));
+    assertEquals("from c", text(c.only()));
+    assertTrue(onB.dispatchId() != retried.dispatchId());
+  }
+
+  @Test
+  void aWithdrawalTooLateToStopTheInferenceYieldsItsAnswer() {
+    join("a", 1);
+    submit("1");
+    Client c = submit("2");
+    FakeTransport.Sent held = bus.last();
+    join("b", 1);
+    policy.onReply("a", held.dispatchId(), ok("a started it"));
+    assertEquals("a started it", text(c.only()));
+    assertEquals(1, bus.to("a").size() + bus.to("b").size() - 1, "nothing was sent twice");
+  }
+
+  @Test
+  void aWorkerThatDiesDuringAWithdrawalHasItsRequestsRetriedOnceElsewhere() {
+    join("a", 1);
+    Client running = submit("1");
+    Client ahead = submit("2");
+    join("b", 1);
+    assertEquals(1, bus.withdrawals.size());
+    onlyTheseStayAlive(1_800, "b");
+    // both go to b: the first at once, the second ahead of it
+    List<FakeTransport.Sent> onB = bus.to("b");
+    assertEquals(List.of("1", "2"), onB.stream().map(s -> s.request().query("q")).toList());
+    policy.onReply("b", onB.get(0).dispatchId(), ok("1 on b"));
+    policy.onReply("b", onB.get(1).dispatchId(), ok("2 on b"));
+    assertEquals("1 on b", text(running.only()));
+    assertEquals("2 on b", text(ahead.only()));
+  }
+
+  @Test
+  void aLateReplyFromADroppedWorkerIsIgnored() {
+    join("a", 1);
+    join("b", 1);
+    Client c = submit("1");
+    FakeTransport.Sent first = bus.last();
+    String dead = first.workerId();
+    String other = dead.equals("a") ? "b" : "a";
+    onlyTheseStayAlive(1_800, other);
+    FakeTransport.Sent retry = bus.last();
+    assertEquals(other, retry.workerId());
+    policy.onReply(dead, first.dispatchId(), ok("late"));
+    assertTrue(c.answers.isEmpty(), "the late answer of the dropped worker is not used");
+    policy.onReply(other, retry.dispatchId(), ok("retried"));
+    assertEquals("retried", text(c.only()));
+  }
+
+  @Test
+  void aDroppedWorkerThatComesBackIsRegisteredAgainAndItsOldRepliesStayIgnored() {
+    join("a", 1);
+    join("b", 1);
+    Client c = submit("1");
+    FakeTransport.Sent first = bus.last();
+    String dead = first.workerId();
+    String other = dead.equals("a") ? "b" : "a";
+    onlyTheseStayAlive(1_800, other);
+    FakeTransport.Sent retry = bus.last();
+    join(dead, 1);
+    assertEquals(2, policy.status().getJsonObject("sim").getInteger("liveWorkers"));
+    policy.onReply(dead, first.dispatchId(), ok("stale"));
+    assertTrue(c.answers.isEmpty());
+    policy.onReply(other, retry.dispatchId(), ok("fresh"));
+    assertEquals("fresh", text(c.only()));
+  }
+
+  @Test
+  void aRequestIsRetriedOnceOnlyThen502() {
+    join("a", 1);
+    join("b", 1);
+    join("c", 1);
+    Client c = submit("1");
+    String first = bus.last().workerId();
+    List<String> alive = new ArrayList<>(List.of("a", "b", "c"));
+    alive.remove(first);
+    onlyTheseStayAlive(1_800, alive.toArray(String[]::new));
+    String second = bus.last().workerId();
+    alive.remove(second);
+    assertEquals(1, alive.size());
+    onlyTheseStayAlive(1_800, alive.get(0));
+    assertEquals(502, c.only().status());
+    assertEquals(2, bus.sent.size(), "never a third dispatch");
+  }
+
+  @Test
+  void aQueuedRequestPastItsDeadlineAnswers504() {
+    join("a", 1);
+    submit("1");
+    submit("2");
+    Client queued = submit("3");
+    for (int i = 0; i < 35; i++) {
+      bus.advance(300);
+      join("a", 1);
+    }
+    ApiResponse r = queued.only();
+    assertEquals(504, r.status());
+    assertTrue(r.bodyText().contains("still queued"), r.bodyText());
+    assertEquals(0, policy.status().getJsonObject("sim").getInteger("queued"));
+  }
+
+  @Test
+  void aDispatchedRequestPastItsDeadlineAnswers504AndKeepsItsSlotUntilTheWorkerAnswers() {
+    join("a", 1);
+    Client c = submit("1");
+    FakeTransport.Sent s = bus.last();
+    for (int i = 0; i < 35; i++) {
+      bus.advance(300);
+      join("a", 1);
+    }
+    assertEquals(504, c.only().status());
+    submit("2");
+    submit("3");
+    assertEquals(2, bus.sent.size(), "one running past its deadline, one ahead: nothing more");
+    policy.onReply("a", s.dispatchId(), ok("too late"));
+    assertEquals(504, c.only().status());
+    assertEquals(3, bus.sent.size());
+  }
+
+  @Test
+  void withNoLiveWorkerLeftTheQueueIsAnswered503AtOnce() {
+    join("a", 1);
+    Client running = submit("1");
+    submit("2");
+    Client queued = submit("3");
+    onlyTheseStayAlive(1_800);
+    assertEquals(502, running.only().status());
+    assertEquals(503, queued.only().status());
+    assertEquals("1", queued.only().headers().get("Retry-After"));
+  }
+
+  @Test
+  void admitSaysWhatSubmitWouldAnswer() {
+    assertEquals(404, policy.admit("sim").status());
+    join("a", 1);
+    assertNull(policy.admit("sim"));
+    policy.onDrain("a");
+    assertEquals(503, policy.admit("sim").status());
+  }
+
+  @Test
+  void aFullQueueRefusesWith503AndCountsTheRejection() {
+    options.setMaxQueue(1);
+    join("a", 1);
+    submit("1");
+    submit("2");
+    submit("3");
+    Client refused = submit("4");
+    assertEquals(503, refused.only().status());
+    assertEquals(503, policy.admit("sim").status());
+    assertEquals(1, policy.status().getJsonObject("sim").getInteger("rejected"));
+  }
+}
