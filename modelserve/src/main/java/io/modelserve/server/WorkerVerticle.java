@@ -160,7 +160,7 @@ public class WorkerVerticle extends AbstractVerticle {
     }
     job.result().onSuccess(r -> {
       queued.remove(env.id());
-      msg.reply(r == null ? WireFormat.returned() : WireFormat.encodeResponse(r));
+      msg.reply(r == null ? WireFormat.returned() : WireFormat.encodeResponse(r), held());
     });
   }
 
@@ -200,9 +200,15 @@ public class WorkerVerticle extends AbstractVerticle {
         .put("pid", ProcessHandle.current().pid())
         .put("concurrency", concurrency)
         .put("inFlight", accepted)
+        .put("held", runner.occupied())
         .put("served", served.get())
         .put("failed", failed.get())
         .put("draining", "draining".equals(state)));
+  }
+
+  /** Every reply says what the device holds now, for all controllers together. */
+  private DeliveryOptions held() {
+    return new DeliveryOptions().addHeader(WireFormat.HELD_HEADER, Integer.toString(runner.occupied()));
   }
 
   @Override

@@ -59,7 +59,14 @@ final class DispatchPolicy {
   private final Transport transport;
   private final Map<String, ServiceState> services = new TreeMap<>();
   private final Map<String, WorkerState> workers = new LinkedHashMap<>();
+  /**
+   * Dispatch ids given to workers that were then dropped, by worker id. Their requests went
+   * elsewhere; should the worker come back still holding them, it is told to give them back.
+   */
+  private final Map<String, Dropped> dropped = new LinkedHashMap<>();
   private long nextId = 1;
+
+  private record Dropped(List<Long> dispatchIds, long forgetAtNanos) {}
 
   DispatchPolicy(ControllerOptions options, LongSupplier nanoClock, Transport transport) {
     this.options = options;
@@ -124,8 +131,20 @@ final class DispatchPolicy {
       workers.put(id, w);
       services.computeIfAbsent(service, ServiceState::new).workers.put(id, w);
       log.info("worker {} of '{}' on device {} at {} joined", id, service, hb.getString("device"), hb.getString("host"));
+      Dropped before = dropped.remove(id);
+      if (before != null) {
+        // back after a drop: what it still holds of ours was retried elsewhere, so it must not
+        // start it now (what already runs, runs: its late answer is ignored)
+        log.info("worker {} is back; asking it to give back {} request(s) retried elsewhere", id, before.dispatchIds().size());
+        for (long dispatchId : before.dispatchIds()) {
+          transport.withdraw(id, dispatchId);
+        }
+      }
     }
     w.lastHeartbeat = hb;
+    // until its replies say otherwise, it is as busy as it says: a worker that comes back after
+    // a drop may have its device full of work that this controller no longer counts
+    w.reportHeld(hb.getInteger("held", -1));
     w.lastSeenNanos = clock.getAsLong();
     w.capacity = Math.max(1, hb.getInteger("concurrency", 1));
     boolean draining = hb.getBoolean("draining", false);
@@ -158,6 +177,7 @@ final class DispatchPolicy {
   void dropSilentWorkers() {
     long limit = TimeUnit.MILLISECONDS.toNanos(options.getWorkerTimeoutMs());
     long now = clock.getAsLong();
+    dropped.values().removeIf(d -> d.forgetAtNanos() - now < 0);
     for (WorkerState w : new ArrayList<>(workers.values())) {
       if (now - w.lastSeenNanos > limit) {
         drop(w, "silent for " + TimeUnit.NANOSECONDS.toMillis(now - w.lastSeenNanos) + " ms");
@@ -165,12 +185,22 @@ final class DispatchPolicy {
     }
   }
 
-  /** A worker's reply to dispatch {@code dispatchId}: an answer, or the request given back. */
-  void onReply(String workerId, long dispatchId, Buffer body) {
+  /**
+   * A worker's reply to dispatch {@code dispatchId}: an answer, or the request given back.
+   * {@code held} is what the worker's device holds now, for every controller (-1: not said).
+   */
+  void onReply(String workerId, long dispatchId, Buffer body, int held) {
     WorkerState w = workers.get(workerId);
     PendingRequest p = w == null ? null : w.pending.remove(dispatchId);
+    if (w != null) {
+      w.reportHeld(held);
+    }
     if (p == null) {
       // the worker was dropped and the request re-routed, or it was answered already: not wanted
+      if (w != null) {
+        ServiceState s = services.get(w.service);
+        pump(s);
+      }
       return;
     }
     ServiceState s = services.get(w.service);
@@ -232,6 +262,10 @@ final class DispatchPolicy {
     s.workers.remove(w.id);
     log.info("worker {} of '{}' removed: {}; {} request(s) were in flight", w.id, w.service, why, w.pending.size());
     List<PendingRequest> orphans = new ArrayList<>(w.pending.values());
+    if (!w.pending.isEmpty()) {
+      dropped.put(w.id, new Dropped(new ArrayList<>(w.pending.keySet()),
+          clock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(options.getRequestTimeoutMs() + options.getWorkerTimeoutMs())));
+    }
     w.pending.clear();
     // newest first, since each goes to the front of the queue: the oldest ends up first in line
     java.util.Collections.reverse(orphans);

@@ -82,6 +82,14 @@ public final class Dispatcher {
     return policy.status();
   }
 
+  private static int held(String header) {
+    try {
+      return header == null ? -1 : Integer.parseInt(header);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   private final class EventBusTransport implements Transport {
     private final Vertx vertx;
 
@@ -95,7 +103,7 @@ public final class Dispatcher {
       DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs + REPLY_GRACE_MS);
       vertx.eventBus().<Buffer>request(address, body, delivery).onComplete(ar -> {
         if (ar.succeeded()) {
-          policy.onReply(workerId, dispatchId, ar.result().body());
+          policy.onReply(workerId, dispatchId, ar.result().body(), held(ar.result().headers().get(WireFormat.HELD_HEADER)));
         } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
           policy.onFailure(workerId, dispatchId, DispatchPolicy.Failure.GONE, re.getMessage());
         } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {

@@ -25,8 +25,23 @@ final class WorkerState {
     this.address = address;
   }
 
+  /**
+   * Inferences the worker holds that are not this controller's pending ones: another
+   * controller's, or ours from before a drop, or ones answered 504 that still occupy the device.
+   * Known from the worker's heartbeats and replies.
+   */
+  int heldElsewhere;
+
+  /** What the worker says its device holds now; {@code held < 0}: it did not say. */
+  void reportHeld(int held) {
+    if (held >= 0) {
+      heldElsewhere = Math.max(0, held - pending.size());
+    }
+  }
+
+  /** Requests this worker holds, as far as this controller can tell. */
   int outstanding() {
-    return pending.size();
+    return pending.size() + heldElsewhere;
   }
 
   /** The request dispatched here last: the one that waits ahead, if any does. */
@@ -68,6 +83,7 @@ final class WorkerState {
         .put("concurrency", capacity)
         .put("state", draining ? "draining" : "serving")
         .put("inFlight", pending.size())
+        .put("heldElsewhere", heldElsewhere)
         .put("served", served)
         .put("failed", failed);
   }

@@ -23,6 +23,12 @@ public final class WireFormat {
   private static final byte ANSWER = 0;
   private static final byte RETURNED = 1;
 
+  /**
+   * Event-bus header of every worker reply: the inferences its device holds at that moment
+   * (waiting or running, for every controller), so that each controller sees the others' load.
+   */
+  public static final String HELD_HEADER = "modelserve-held";
+
   private WireFormat() {}
 
   /**

@@ -31,6 +31,8 @@ public final class DeviceRunner {
   private final String service;
   private final ThreadPoolExecutor executor;
   private final AtomicInteger running = new AtomicInteger();
+  /** Inferences queued or running on the device, timed-out ones included until they really end. */
+  private final AtomicInteger occupied = new AtomicInteger();
   private volatile Model model;
 
   public DeviceRunner(Vertx vertx, String service, String device, int concurrency) {
@@ -72,9 +74,13 @@ public final class DeviceRunner {
    */
   public Inference infer(ApiRequest request, long timeoutMs) {
     Inference job = new Inference(request);
+    occupied.incrementAndGet();
     job.task = executor.submit(job::run);
     long timer = vertx.setTimer(Math.max(1, timeoutMs), id -> {
       boolean neverStarted = job.state.compareAndSet(QUEUED, WITHDRAWN);
+      if (neverStarted) {
+        occupied.decrementAndGet();
+      }
       if (job.promise.tryComplete(Errors.json(504, "inference took longer than " + timeoutMs + " ms", service, null))) {
         // interrupting lets a model that honours interrupts free the device for the next request
         job.task.cancel(!neverStarted);
@@ -112,6 +118,7 @@ public final class DeviceRunner {
       if (!state.compareAndSet(QUEUED, WITHDRAWN)) {
         return false;
       }
+      occupied.decrementAndGet();
       task.cancel(false);
       promise.tryComplete(null);
       return true;
@@ -122,29 +129,41 @@ public final class DeviceRunner {
         return;
       }
       running.incrementAndGet();
+      ApiResponse out;
       try {
-        ApiResponse r = model.inference(request);
-        if (r == null) {
+        out = model.inference(request);
+        if (out == null) {
           throw new IllegalStateException("inference returned null");
         }
-        context.runOnContext(v -> promise.tryComplete(r));
       } catch (ApiException e) {
-        context.runOnContext(v -> promise.tryComplete(Errors.json(e.status(), e.getMessage(), service, null)));
+        out = Errors.json(e.status(), e.getMessage(), service, null);
       } catch (Throwable t) {
         if (!(t instanceof InterruptedException)) {
           log.warn("'{}' inference failed: {}", service, t.toString());
         }
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        context.runOnContext(v -> promise.tryComplete(Errors.json(500, message, service, null)));
+        out = Errors.json(500, message, service, null);
       } finally {
         running.decrementAndGet();
+        // before the answer is handed over, so that what the worker reports with it is current
+        occupied.decrementAndGet();
       }
+      ApiResponse answer = out;
+      context.runOnContext(v -> promise.tryComplete(answer));
     }
   }
 
   /** Inferences running on the device right now. */
   public int running() {
     return running.get();
+  }
+
+  /**
+   * Inferences the device holds: waiting or running, including those already answered 504
+   * that still run because the model ignores interrupts. What the worker reports as its load.
+   */
+  public int occupied() {
+    return occupied.get();
   }
 
   /** Requests waiting for a device thread. */

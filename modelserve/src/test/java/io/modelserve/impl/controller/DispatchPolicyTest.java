@@ -75,7 +75,7 @@ class DispatchPolicyTest {
     Client c = submit("1");
     FakeTransport.Sent s = bus.last();
     assertEquals("a", s.workerId());
-    policy.onReply("a", s.dispatchId(), ok("done"));
+    policy.onReply("a", s.dispatchId(), ok("done"), -1);
     assertEquals("done", text(c.only()));
     assertEquals("a", c.only().headers().get("X-Model-Serve-Worker"));
     assertEquals(0, bus.timers(), "the deadline timer is cancelled once answered");
@@ -100,11 +100,11 @@ class DispatchPolicyTest {
     FakeTransport.Sent held = bus.last();
     join("b", 1);
     assertEquals(List.of(new FakeTransport.Withdrawal("a", held.dispatchId())), bus.withdrawals);
-    policy.onReply("a", held.dispatchId(), WireFormat.returned());
+    policy.onReply("a", held.dispatchId(), WireFormat.returned(), -1);
     FakeTransport.Sent moved = bus.last();
     assertEquals("b", moved.workerId());
     assertEquals("2", moved.request().query("q"));
-    policy.onReply("b", moved.dispatchId(), ok("from b"));
+    policy.onReply("b", moved.dispatchId(), ok("from b"), -1);
     assertEquals("from b", text(ahead.only()));
   }
 
@@ -115,7 +115,7 @@ class DispatchPolicyTest {
     Client c = submit("2");
     FakeTransport.Sent held = bus.last();
     join("b", 1);
-    policy.onReply("a", held.dispatchId(), WireFormat.returned());
+    policy.onReply("a", held.dispatchId(), WireFormat.returned(), -1);
     FakeTransport.Sent onB = bus.last();
     join("c", 1);
     // b dies with it: one retry is still due, since the withdrawal was no attempt
@@ -124,7 +124,7 @@ class DispatchPolicyTest {
     assertEquals("c", retried.workerId());
     assertEquals("2", retried.request().query("q"));
     assertTrue(c.answers.isEmpty());
-    policy.onReply("c", retried.dispatchId(), ok("from c"));
+    policy.onReply("c", retried.dispatchId(), ok("from c"), -1);
     assertEquals("from c", text(c.only()));
     assertTrue(onB.dispatchId() != retried.dispatchId());
   }
@@ -136,7 +136,7 @@ class DispatchPolicyTest {
     Client c = submit("2");
     FakeTransport.Sent held = bus.last();
     join("b", 1);
-    policy.onReply("a", held.dispatchId(), ok("a started it"));
+    policy.onReply("a", held.dispatchId(), ok("a started it"), -1);
     assertEquals("a started it", text(c.only()));
     assertEquals(1, bus.to("a").size() + bus.to("b").size() - 1, "nothing was sent twice");
   }
@@ -152,8 +152,8 @@ class DispatchPolicyTest {
     // both go to b: the first at once, the second ahead of it
     List<FakeTransport.Sent> onB = bus.to("b");
     assertEquals(List.of("1", "2"), onB.stream().map(s -> s.request().query("q")).toList());
-    policy.onReply("b", onB.get(0).dispatchId(), ok("1 on b"));
-    policy.onReply("b", onB.get(1).dispatchId(), ok("2 on b"));
+    policy.onReply("b", onB.get(0).dispatchId(), ok("1 on b"), -1);
+    policy.onReply("b", onB.get(1).dispatchId(), ok("2 on b"), -1);
     assertEquals("1 on b", text(running.only()));
     assertEquals("2 on b", text(ahead.only()));
   }
@@ -169,9 +169,9 @@ class DispatchPolicyTest {
     onlyTheseStayAlive(1_800, other);
     FakeTransport.Sent retry = bus.last();
     assertEquals(other, retry.workerId());
-    policy.onReply(dead, first.dispatchId(), ok("late"));
+    policy.onReply(dead, first.dispatchId(), ok("late"), -1);
     assertTrue(c.answers.isEmpty(), "the late answer of the dropped worker is not used");
-    policy.onReply(other, retry.dispatchId(), ok("retried"));
+    policy.onReply(other, retry.dispatchId(), ok("retried"), -1);
     assertEquals("retried", text(c.only()));
   }
 
@@ -187,9 +187,9 @@ class DispatchPolicyTest {
     FakeTransport.Sent retry = bus.last();
     join(dead, 1);
     assertEquals(2, policy.status().getJsonObject("sim").getInteger("liveWorkers"));
-    policy.onReply(dead, first.dispatchId(), ok("stale"));
+    policy.onReply(dead, first.dispatchId(), ok("stale"), -1);
     assertTrue(c.answers.isEmpty());
-    policy.onReply(other, retry.dispatchId(), ok("fresh"));
+    policy.onReply(other, retry.dispatchId(), ok("fresh"), -1);
     assertEquals("fresh", text(c.only()));
   }
 
@@ -240,7 +240,7 @@ class DispatchPolicyTest {
     submit("2");
     submit("3");
     assertEquals(2, bus.sent.size(), "one running past its deadline, one ahead: nothing more");
-    policy.onReply("a", s.dispatchId(), ok("too late"));
+    policy.onReply("a", s.dispatchId(), ok("too late"), -1);
     assertEquals(504, c.only().status());
     assertEquals(3, bus.sent.size());
   }
@@ -277,5 +277,60 @@ class DispatchPolicyTest {
     assertEquals(503, refused.only().status());
     assertEquals(503, policy.admit("sim").status());
     assertEquals(1, policy.status().getJsonObject("sim").getInteger("rejected"));
+  }
+
+  JsonObject heartbeat(String id, int concurrency, int held) {
+    return heartbeat(id, concurrency).put("held", held);
+  }
+
+  @Test
+  void aWorkerBackAfterADropCountsAsBusyAsItSaysAndIsToldToGiveBackWhatWasRetried() {
+    join("a", 1);
+    Client c1 = submit("1");
+    Client c2 = submit("2");
+    List<Long> onA = bus.to("a").stream().map(FakeTransport.Sent::dispatchId).toList();
+    join("b", 1);
+    bus.withdrawals.clear();
+    onlyTheseStayAlive(1_800, "b");
+    assertEquals(List.of("1", "2"), bus.to("b").stream().map(s -> s.request().query("q")).toList());
+    // a's heartbeats were only late: it comes back, its device still holding both requests
+    policy.onHeartbeat(heartbeat("a", 1, 2));
+    assertEquals(onA.stream().map(id -> new FakeTransport.Withdrawal("a", id)).toList(), bus.withdrawals);
+    Client c3 = submit("3");
+    assertEquals(2, bus.to("a").size(), "nothing more for a while it says it holds two");
+    // a gave one back unstarted: the late 'returned' is ignored, and the reply says it holds one
+    policy.onReply("a", onA.get(1), WireFormat.returned(), 1);
+    assertEquals(3, bus.to("a").size(), "a holds one, its concurrency, so it may take one ahead");
+    assertEquals("3", bus.to("a").get(2).request().query("q"));
+    policy.onReply("a", onA.get(0), ok("stale"), 1);
+    assertEquals(3, bus.to("a").size());
+    assertTrue(c1.answers.isEmpty() && c2.answers.isEmpty() && c3.answers.isEmpty());
+    List<FakeTransport.Sent> onB = bus.to("b");
+    policy.onReply("b", onB.get(0).dispatchId(), ok("1"), 1);
+    policy.onReply("b", onB.get(1).dispatchId(), ok("2"), 0);
+    policy.onReply("a", bus.to("a").get(2).dispatchId(), ok("3"), 0);
+    assertEquals("1", text(c1.only()));
+    assertEquals("2", text(c2.only()));
+    assertEquals("3", text(c3.only()));
+  }
+
+  @Test
+  void aHeartbeatThatSaysTheDeviceIsFreeAgainOpensTheWorkerToWork() {
+    policy.onHeartbeat(heartbeat("a", 2, 5));
+    submit("1");
+    assertEquals(0, bus.sent.size());
+    assertEquals(5, policy.status().getJsonObject("sim").getJsonArray("workers").getJsonObject(0).getInteger("heldElsewhere"));
+    policy.onHeartbeat(heartbeat("a", 2, 0));
+    assertEquals(1, bus.sent.size());
+  }
+
+  @Test
+  void dispatchIdsOfADroppedWorkerAreForgottenOnceTheirRequestsCannotMatterAnyMore() {
+    join("a", 1);
+    submit("1");
+    onlyTheseStayAlive(1_800);
+    onlyTheseStayAlive(12_000);
+    join("a", 1);
+    assertTrue(bus.withdrawals.isEmpty(), bus.withdrawals.toString());
   }
 }
