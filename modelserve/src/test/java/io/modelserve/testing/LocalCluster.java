@@ -143,6 +143,24 @@ public final class LocalCluster implements AutoCloseable {
     return -1;
   }
 
+  /** The controller's view of the worker with this pid ({@code /_/status}), or {@code null}. */
+  public JsonObject workerStatus(Node worker) {
+    JsonObject services = new JsonObject(get("/_/status").body()).getJsonObject("services");
+    for (String name : services.fieldNames()) {
+      for (Object w : services.getJsonObject(name).getJsonArray("workers")) {
+        if (((JsonObject) w).getLong("pid", -1L) == worker.pid()) {
+          return (JsonObject) w;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** {@code GET http://127.0.0.1:<worker's port><pathAndQuery>}, bypassing the controller. */
+  public HttpResponse<String> getFromWorker(Node worker, String pathAndQuery) {
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + pathAndQuery)).GET().build());
+  }
+
   /** Starts a node JVM with any arguments, waiting for nothing (for command-line tests). */
   public Node launch(String name, List<String> args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -290,6 +308,30 @@ public final class LocalCluster implements AutoCloseable {
     public void kill() {
       process.destroyForcibly();
       awaitExit(Duration.ofSeconds(10));
+    }
+
+    /** SIGSTOP: the JVM freezes (no heartbeats, no progress) until {@link #resume()}. */
+    public void pause() {
+      signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() {
+      signal("CONT");
+    }
+
+    private void signal(String name) {
+      try {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+          throw new IllegalStateException("kill -" + name + " " + pid() + " failed");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
 
     /** SIGTERM: a worker drains, then leaves. */

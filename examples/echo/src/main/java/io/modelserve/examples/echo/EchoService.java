@@ -6,21 +6,28 @@ import io.modelserve.ApiRequest;
 import io.modelserve.ApiResponse;
 import io.modelserve.Model;
 import io.modelserve.UploadedFile;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Echoes what it received: query, form fields, files (name, type, size, SHA-256), JSON body.
  * With {@code ?fail=message} it throws, and with {@code ?sleep=ms} it takes that long, so the
- * tests can reach every edge of the server through it.
+ * tests can reach every edge of the server through it. {@code ?spin=ms} busy-spins for that much
+ * of its thread's CPU time and ignores interrupts, as a native inference (ONNX Runtime) does; a
+ * process that is stopped does not advance it. Every answer counts the inferences this instance
+ * started ({@code inferences}).
  */
 @Api(name = "echo", concurrency = 4)
 public class EchoService implements Model {
 
   private String device;
+  private final AtomicLong inferences = new AtomicLong();
 
   @Override
   public void init(String device) {
@@ -29,6 +36,7 @@ public class EchoService implements Model {
 
   @Override
   public ApiResponse inference(ApiRequest request) throws Exception {
+    long started = inferences.incrementAndGet();
     String fail = request.query("fail");
     if (fail != null) {
       throw new IllegalStateException(fail);
@@ -37,6 +45,10 @@ public class EchoService implements Model {
     if (sleep != null) {
       Thread.sleep(Long.parseLong(sleep));
     }
+    String spin = request.query("spin");
+    if (spin != null) {
+      spin(Long.parseLong(spin));
+    }
     if ("bytes".equals(request.query("as"))) {
       return ApiResponse.bytes(request.body(), "application/octet-stream");
     }
@@ -44,6 +56,7 @@ public class EchoService implements Model {
     out.put("method", request.method());
     out.put("path", request.path());
     out.put("device", device);
+    out.put("inferences", started);
     out.put("query", request.queryParams());
     out.put("form", request.formFields());
     Map<String, List<Map<String, Object>>> files = new LinkedHashMap<>();
@@ -63,6 +76,21 @@ public class EchoService implements Model {
       return ApiResponse.json(status, out);
     }
     return ApiResponse.json(out);
+  }
+
+  /** Burns {@code millis} of this thread's CPU time, deaf to interrupts. */
+  private static void spin(long millis) {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long end = mx.getCurrentThreadCpuTime() + millis * 1_000_000;
+    long x = 0;
+    while (mx.getCurrentThreadCpuTime() < end) {
+      for (int i = 0; i < 10_000; i++) {
+        x += i ^ x;
+      }
+    }
+    if (x == 42) {
+      System.out.print("");
+    }
   }
 
   private static Map<String, Object> describe(UploadedFile f) {
