@@ -112,7 +112,7 @@ public class WorkerVerticle extends AbstractVerticle {
       if (path.equals("/_/health")) {
         req.response().putHeader("content-type", "application/json").end(new JsonObject()
             .put("status", state).put("id", id).put("service", name)
-            .put("device", options.getDevice()).put("running", runner.running())
+            .put("device", options.getDevice()).put("running", runner.running()).put("stuck", runner.stuck())
             .put("cluster", ClusterNode.describe(vertx)).toBuffer());
       } else if (path.equals("/" + name) || path.startsWith("/" + name + "/")) {
         if (!"serving".equals(state)) {
@@ -152,6 +152,12 @@ public class WorkerVerticle extends AbstractVerticle {
       env = WireFormat.decodeRequest(msg.body());
     } catch (RuntimeException e) {
       msg.fail(400, "undecodable request: " + e.getMessage());
+      return;
+    }
+    if (env.id() != 0 && runner.occupied() >= Math.max(1, concurrency) + WireFormat.HELD_AHEAD) {
+      // the controllers together sent more than the device may hold (each sees the others' load
+      // only through replies and heartbeats, or the device is wedged): give it back unstarted
+      msg.reply(WireFormat.full(), held());
       return;
     }
     DeviceRunner.Inference job = start(env.request(), env.timeoutMs());
@@ -201,6 +207,7 @@ public class WorkerVerticle extends AbstractVerticle {
         .put("concurrency", concurrency)
         .put("inFlight", accepted)
         .put("held", runner.occupied())
+        .put("stuck", runner.stuck())
         .put("served", served.get())
         .put("failed", failed.get())
         .put("draining", "draining".equals(state)));
@@ -208,7 +215,8 @@ public class WorkerVerticle extends AbstractVerticle {
 
   /** Every reply says what the device holds now, for all controllers together. */
   private DeliveryOptions held() {
-    return new DeliveryOptions().addHeader(WireFormat.HELD_HEADER, Integer.toString(runner.occupied()));
+    return new DeliveryOptions().addHeader(WireFormat.HELD_HEADER, Integer.toString(runner.occupied()))
+        .addHeader(WireFormat.STUCK_HEADER, Integer.toString(runner.stuck()));
   }
 
   @Override

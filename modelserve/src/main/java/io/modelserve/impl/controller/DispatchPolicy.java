@@ -42,7 +42,7 @@ final class DispatchPolicy {
 
   private static final Logger log = LoggerFactory.getLogger(DispatchPolicy.class);
   /** Requests a busy worker may hold beyond its concurrency. */
-  static final int AHEAD = 1;
+  static final int AHEAD = WireFormat.HELD_AHEAD;
 
   /** How a dispatch failed without an answer from the worker. */
   enum Failure {
@@ -145,6 +145,7 @@ final class DispatchPolicy {
     // until its replies say otherwise, it is as busy as it says: a worker that comes back after
     // a drop may have its device full of work that this controller no longer counts
     w.reportHeld(hb.getInteger("held", -1));
+    reportStuck(w, hb.getInteger("stuck", -1));
     w.lastSeenNanos = clock.getAsLong();
     w.capacity = Math.max(1, hb.getInteger("concurrency", 1));
     boolean draining = hb.getBoolean("draining", false);
@@ -190,10 +191,16 @@ final class DispatchPolicy {
    * {@code held} is what the worker's device holds now, for every controller (-1: not said).
    */
   void onReply(String workerId, long dispatchId, Buffer body, int held) {
+    onReply(workerId, dispatchId, body, held, -1);
+  }
+
+  /** As {@link #onReply(String, long, Buffer, int)}, with the inferences stuck on the worker. */
+  void onReply(String workerId, long dispatchId, Buffer body, int held, int stuck) {
     WorkerState w = workers.get(workerId);
     PendingRequest p = w == null ? null : w.pending.remove(dispatchId);
     if (w != null) {
       w.reportHeld(held);
+      reportStuck(w, stuck);
     }
     if (p == null) {
       // the worker was dropped and the request re-routed, or it was answered already: not wanted
@@ -252,6 +259,29 @@ final class DispatchPolicy {
     }
     pump(s);
     withdrawFor(s, w);
+  }
+
+  /**
+   * A worker whose device runs an inference past its time limit (a model deaf to interrupts)
+   * is out of routing until it ends: what waits ahead on it is taken back for other workers.
+   */
+  private void reportStuck(WorkerState w, int stuck) {
+    if (stuck < 0 || (stuck > 0) == w.stuck) {
+      return;
+    }
+    w.stuck = stuck > 0;
+    if (w.stuck) {
+      log.warn("worker {} of '{}' is stuck: {} inference(s) still run past their time limit; no more work for it until they end",
+          w.id, w.service, stuck);
+      for (PendingRequest p : w.pending.values()) {
+        if (!p.withdrawing && !p.answered()) {
+          p.withdrawing = true;
+          transport.withdraw(w.id, p.id);
+        }
+      }
+    } else {
+      log.info("worker {} of '{}' recovered: its device is free again", w.id, w.service);
+    }
   }
 
   private void drop(WorkerState w, String why) {
@@ -398,7 +428,7 @@ final class DispatchPolicy {
   private static int liveWorkers(ServiceState s) {
     int n = 0;
     for (WorkerState w : s.workers.values()) {
-      if (!w.draining) {
+      if (!w.draining && !w.stuck) {
         n++;
       }
     }

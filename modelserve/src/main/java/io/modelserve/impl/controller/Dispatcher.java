@@ -82,7 +82,7 @@ public final class Dispatcher {
     return policy.status();
   }
 
-  private static int held(String header) {
+  private static int count(String header) {
     try {
       return header == null ? -1 : Integer.parseInt(header);
     } catch (NumberFormatException e) {
@@ -103,7 +103,9 @@ public final class Dispatcher {
       DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs + REPLY_GRACE_MS);
       vertx.eventBus().<Buffer>request(address, body, delivery).onComplete(ar -> {
         if (ar.succeeded()) {
-          policy.onReply(workerId, dispatchId, ar.result().body(), held(ar.result().headers().get(WireFormat.HELD_HEADER)));
+          var headers = ar.result().headers();
+          policy.onReply(workerId, dispatchId, ar.result().body(),
+              count(headers.get(WireFormat.HELD_HEADER)), count(headers.get(WireFormat.STUCK_HEADER)));
         } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
           policy.onFailure(workerId, dispatchId, DispatchPolicy.Failure.GONE, re.getMessage());
         } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {

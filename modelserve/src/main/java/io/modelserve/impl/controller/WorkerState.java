@@ -16,6 +16,8 @@ final class WorkerState {
   long lastSeenNanos;
   int capacity;
   boolean draining;
+  /** Its device runs an inference past its time limit: no work for it until that ends. */
+  boolean stuck;
   long served;
   long failed;
 
@@ -61,11 +63,11 @@ final class WorkerState {
   double meanNanos;
 
   boolean hasRoom() {
-    return !draining && outstanding() < capacity;
+    return !draining && !stuck && outstanding() < capacity;
   }
 
   boolean canTakeAhead(int ahead) {
-    return !draining && outstanding() < capacity + ahead;
+    return !draining && !stuck && outstanding() < capacity + ahead;
   }
 
   void observe(long nanos) {
@@ -81,7 +83,7 @@ final class WorkerState {
         .put("httpPort", hb.getInteger("httpPort"))
         .put("pid", hb.getLong("pid"))
         .put("concurrency", capacity)
-        .put("state", draining ? "draining" : "serving")
+        .put("state", draining ? "draining" : stuck ? "stuck" : "serving")
         .put("inFlight", pending.size())
         .put("heldElsewhere", heldElsewhere)
         .put("served", served)

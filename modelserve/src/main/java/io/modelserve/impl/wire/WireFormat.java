@@ -15,19 +15,29 @@ import java.util.Map;
  *
  * <p>Request: version, id, timeout, method, path, query, form, headers, files, body.
  * Answer: version, kind, then for an answer: status, content type, headers, body. The other
- * kind, "returned", says a worker gave a request back unstarted (see {@link #returned()}).
+ * kinds, "returned" and "full", say a worker gave a request back unstarted (see
+ * {@link #returned()} and {@link #full()}).
  */
 public final class WireFormat {
 
-  private static final byte VERSION = 2;
+  private static final byte VERSION = 3;
   private static final byte ANSWER = 0;
   private static final byte RETURNED = 1;
+  private static final byte FULL = 2;
+
+  /**
+   * Requests a worker accepts beyond its concurrency, from all controllers together: one may
+   * wait ahead so that the device never idles for the round trip to a controller.
+   */
+  public static final int HELD_AHEAD = 1;
 
   /**
    * Event-bus header of every worker reply: the inferences its device holds at that moment
    * (waiting or running, for every controller), so that each controller sees the others' load.
    */
   public static final String HELD_HEADER = "modelserve-held";
+  /** Event-bus header of every worker reply: inferences wedged past their time limit (0: none). */
+  public static final String STUCK_HEADER = "modelserve-stuck";
 
   private WireFormat() {}
 
@@ -107,9 +117,22 @@ public final class WireFormat {
     return Buffer.buffer(2).appendByte(VERSION).appendByte(RETURNED);
   }
 
-  /** Whether a reply is {@link #returned()} rather than an answer. */
+  /**
+   * The reply of a worker that already holds all it may (concurrency plus
+   * {@link #HELD_AHEAD}, for all controllers together): the request was not started.
+   */
+  public static Buffer full() {
+    return Buffer.buffer(2).appendByte(VERSION).appendByte(FULL);
+  }
+
+  /** Whether a reply gives the request back unstarted ({@link #returned()} or {@link #full()}). */
   public static boolean isReturned(Buffer b) {
-    return b.length() >= 2 && b.getByte(0) == VERSION && b.getByte(1) == RETURNED;
+    return b.length() >= 2 && b.getByte(0) == VERSION && (b.getByte(1) == RETURNED || b.getByte(1) == FULL);
+  }
+
+  /** Whether a reply is {@link #full()}. */
+  public static boolean isFull(Buffer b) {
+    return b.length() >= 2 && b.getByte(0) == VERSION && b.getByte(1) == FULL;
   }
 
   public static ApiResponse decodeResponse(Buffer b) {

@@ -33,6 +33,8 @@ public final class DeviceRunner {
   private final AtomicInteger running = new AtomicInteger();
   /** Inferences queued or running on the device, timed-out ones included until they really end. */
   private final AtomicInteger occupied = new AtomicInteger();
+  /** Inferences still running past their time limit, deaf to the interrupt. */
+  private final java.util.Set<Inference> overrunning = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile Model model;
 
   public DeviceRunner(Vertx vertx, String service, String device, int concurrency) {
@@ -81,6 +83,13 @@ public final class DeviceRunner {
       if (neverStarted) {
         occupied.decrementAndGet();
       }
+      if (!neverStarted && job.state.compareAndSet(RUNNING, OVERRUN)) {
+        job.overrunSinceNanos = System.nanoTime();
+        overrunning.add(job);
+        if (job.state.get() == DONE) {
+          overrunning.remove(job);
+        }
+      }
       if (job.promise.tryComplete(Errors.json(504, "inference took longer than " + timeoutMs + " ms", service, null))) {
         // interrupting lets a model that honours interrupts free the device for the next request
         job.task.cancel(!neverStarted);
@@ -93,6 +102,11 @@ public final class DeviceRunner {
   private static final int QUEUED = 0;
   private static final int RUNNING = 1;
   private static final int WITHDRAWN = 2;
+  /** Still running after its 504: the model ignored the interrupt. */
+  private static final int OVERRUN = 3;
+  private static final int DONE = 4;
+  /** How long past the interrupt an inference may take to stop before the device counts as stuck. */
+  private static final long STUCK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   /** One queued or running inference. */
   public final class Inference {
@@ -100,6 +114,7 @@ public final class DeviceRunner {
     private final Promise<ApiResponse> promise = Promise.promise();
     private final AtomicInteger state = new AtomicInteger(QUEUED);
     private java.util.concurrent.Future<?> task;
+    private volatile long overrunSinceNanos;
 
     private Inference(ApiRequest request) {
       this.request = request;
@@ -144,6 +159,9 @@ public final class DeviceRunner {
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         out = Errors.json(500, message, service, null);
       } finally {
+        if (state.getAndSet(DONE) == OVERRUN) {
+          overrunning.remove(this);
+        }
         running.decrementAndGet();
         // before the answer is handed over, so that what the worker reports with it is current
         occupied.decrementAndGet();
@@ -151,6 +169,21 @@ public final class DeviceRunner {
       ApiResponse answer = out;
       context.runOnContext(v -> promise.tryComplete(answer));
     }
+  }
+
+  /**
+   * Inferences that have run past their time limit and past the interrupt for a while: the
+   * device is wedged on them (a native inference that ignores interrupts) until they end.
+   */
+  public int stuck() {
+    long now = System.nanoTime();
+    int n = 0;
+    for (Inference job : overrunning) {
+      if (now - job.overrunSinceNanos > STUCK_AFTER_NANOS) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Inferences running on the device right now. */

@@ -333,4 +333,62 @@ class DispatchPolicyTest {
     join("a", 1);
     assertTrue(bus.withdrawals.isEmpty(), bus.withdrawals.toString());
   }
+
+  JsonObject workerStatus(String id) {
+    for (Object o : policy.status().getJsonObject("sim").getJsonArray("workers")) {
+      if (((JsonObject) o).getString("id").equals(id)) {
+        return (JsonObject) o;
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void aStuckWorkerLeavesRoutingGivesBackWhatWaitsAheadAndReturnsWhenItsDeviceIsFree() {
+    join("a", 1);
+    Client running = submit("1");
+    Client ahead = submit("2");
+    List<FakeTransport.Sent> onA = bus.to("a");
+    // the running inference overran its limit and ignores the interrupt
+    policy.onReply("a", onA.get(0).dispatchId(), WireFormat.encodeResponse(ApiResponse.json(504, Map.of())), 2, 1);
+    assertEquals(504, running.only().status());
+    assertEquals("stuck", workerStatus("a").getString("state"));
+    assertEquals(new FakeTransport.Withdrawal("a", onA.get(1).dispatchId()), bus.withdrawals.get(0));
+    policy.onReply("a", onA.get(1).dispatchId(), WireFormat.returned(), 1, 1);
+    assertEquals(2, bus.sent.size(), "nothing more for a stuck worker");
+    assertEquals(0, policy.status().getJsonObject("sim").getInteger("liveWorkers"));
+    join("b", 1);
+    assertEquals("b", bus.last().workerId());
+    assertEquals("2", bus.last().request().query("q"));
+    policy.onReply("b", bus.last().dispatchId(), ok("2 on b"), 0, 0);
+    assertEquals("2 on b", text(ahead.only()));
+    // a's device is free again
+    policy.onHeartbeat(heartbeat("a", 1, 0).put("stuck", 0));
+    assertEquals("serving", workerStatus("a").getString("state"));
+    submit("3");
+    submit("4");
+    List<String> lastTwo = bus.sent.subList(bus.sent.size() - 2, bus.sent.size()).stream()
+        .map(FakeTransport.Sent::workerId).sorted().toList();
+    assertEquals(List.of("a", "b"), lastTwo, "both routed at once, one to each");
+  }
+
+  @Test
+  void aFullWorkerGivesTheRequestBackWithoutSpendingItsRetry() {
+    join("a", 1);
+    join("b", 1);
+    Client c = submit("1");
+    FakeTransport.Sent first = bus.last();
+    String full = first.workerId();
+    String other = full.equals("a") ? "b" : "a";
+    // another controller filled it meanwhile
+    policy.onReply(full, first.dispatchId(), WireFormat.full(), 2, 0);
+    assertEquals(other, bus.last().workerId());
+    assertEquals(2, workerStatus(full).getInteger("heldElsewhere"));
+    // other dies with it: the request still has its one retry, on the worker that was full
+    policy.onHeartbeat(heartbeat(full, 1, 0));
+    onlyTheseStayAlive(1_800, full);
+    assertEquals(full, bus.last().workerId());
+    policy.onReply(full, bus.last().dispatchId(), ok("done"), 0, 0);
+    assertEquals("done", text(c.only()));
+  }
 }

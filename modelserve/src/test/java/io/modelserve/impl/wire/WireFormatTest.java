@@ -73,6 +73,14 @@ class WireFormatTest {
   }
 
   @Test
+  void aFullWorkersReplyGivesTheRequestBackAndSaysWhy() {
+    assertTrue(WireFormat.isReturned(WireFormat.full()));
+    assertTrue(WireFormat.isFull(WireFormat.full()));
+    assertTrue(!WireFormat.isFull(WireFormat.returned()));
+    assertThrows(IllegalArgumentException.class, () -> WireFormat.decodeResponse(WireFormat.full()));
+  }
+
+  @Test
   void anUnknownVersionIsRefused() {
     Buffer b = Buffer.buffer().appendByte((byte) 99);
     assertThrows(IllegalArgumentException.class, () -> WireFormat.decodeResponse(b));
