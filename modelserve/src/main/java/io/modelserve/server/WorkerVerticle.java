@@ -48,8 +48,8 @@ public class WorkerVerticle extends AbstractVerticle {
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final List<MessageConsumer<Buffer>> consumers = new ArrayList<>();
-  /** Requests from the controller that may still be withdrawn, by the controller's id. */
-  private final Map<Long, DeviceRunner.Inference> queued = new HashMap<>();
+  /** Requests from controllers that may still be withdrawn, by controller and dispatch id. */
+  private final Map<String, DeviceRunner.Inference> queued = new HashMap<>();
   private MessageConsumer<JsonObject> withdrawals;
   private DeviceRunner runner;
   private HttpServer http;
@@ -161,21 +161,26 @@ public class WorkerVerticle extends AbstractVerticle {
       return;
     }
     DeviceRunner.Inference job = start(env.request(), env.timeoutMs());
+    String key = dispatchKey(env.origin(), env.id());
     if (env.id() != 0) {
-      queued.put(env.id(), job);
+      queued.put(key, job);
     }
     job.result().onSuccess(r -> {
-      queued.remove(env.id());
+      queued.remove(key);
       msg.reply(r == null ? WireFormat.returned() : WireFormat.encodeResponse(r), held());
     });
   }
 
   /** The controller asks for a request back that waits here unstarted: another worker is idle. */
   private void onWithdraw(Message<JsonObject> msg) {
-    DeviceRunner.Inference job = queued.get(msg.body().getLong("id", 0L));
+    DeviceRunner.Inference job = queued.get(dispatchKey(msg.body().getString("controller", ""), msg.body().getLong("id", 0L)));
     if (job != null) {
       job.withdraw();
     }
+  }
+
+  private static String dispatchKey(String controller, long id) {
+    return controller + "/" + id;
   }
 
   private DeviceRunner.Inference start(ApiRequest request, long timeoutMs) {

@@ -94,17 +94,38 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts the controller and waits until it answers {@code /_/health}. */
   public Node startController(String... extraArgs) {
-    List<String> args = new ArrayList<>(List.of("--controller", "--port", "" + controllerPort,
-        "--controller-addr", "http://127.0.0.1:" + controllerPort,
+    controller = launchController("controller", controllerPort, extraArgs);
+    return controller;
+  }
+
+  /**
+   * Starts one more controller, on a port of its own, sharing the workers with the first;
+   * waits until it answers {@code /_/health}. Reach it with {@link #uri(Node, String)}.
+   */
+  public Node startAnotherController(String... extraArgs) {
+    long controllers = nodes.stream().filter(n -> n.name.startsWith("controller")).count();
+    return launchController("controller-" + (controllers + 1), freePort(), extraArgs);
+  }
+
+  private Node launchController(String name, int port, String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of("--controller", "--port", "" + port,
+        "--controller-addr", "http://127.0.0.1:" + port,
         "--cluster-config", clusterConfig.toString(), "--webroot", b.webroot.toString()));
     args.addAll(b.controllerArgs);
     args.addAll(List.of(extraArgs));
-    controller = launch("controller", args);
-    Poll.until(START_TIMEOUT, "controller answers /_/health (log " + controller.log + ")", () -> {
-      controller.assertAlive();
-      return status(uri("/_/health")) == 200;
+    Node node = launch(name, args);
+    node.httpPort = port;
+    URI health = URI.create("http://127.0.0.1:" + port + "/_/health");
+    Poll.until(START_TIMEOUT, name + " answers /_/health (log " + node.log + ")", () -> {
+      node.assertAlive();
+      return status(health) == 200;
     });
-    return controller;
+    return node;
+  }
+
+  /** {@code http://127.0.0.1:<that controller's port><pathAndQuery>}. */
+  public URI uri(Node controller, String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + controller.httpPort() + pathAndQuery);
   }
 
   /** Starts a worker of {@code service} on device {@code cpu}; waits until the controller routes to it. */
@@ -222,7 +243,12 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Live workers of {@code service} as the controller's status reports them. */
   public int liveWorkers(String service) {
-    String body = get("/_/status").body();
+    return liveWorkers(controller, service);
+  }
+
+  /** Live workers of {@code service} as that controller's status reports them. */
+  public int liveWorkers(Node controller, String service) {
+    String body = send(HttpRequest.newBuilder(uri(controller, "/_/status")).GET().build()).body();
     int at = body.indexOf("\"" + service + "\" : {");
     if (at < 0) {
       return 0;

@@ -12,6 +12,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.util.UUID;
 
 /**
  * Routes requests to workers over the event bus. The decisions (queues, worker registry,
@@ -26,9 +27,16 @@ public final class Dispatcher {
   private static final long REPLY_GRACE_MS = 5_000;
 
   private final DispatchPolicy policy;
+  /** Names this controller's dispatches on the workers, which other controllers share. */
+  private final String id = UUID.randomUUID().toString().substring(0, 8);
 
   public Dispatcher(Vertx vertx, ControllerOptions options) {
     this.policy = new DispatchPolicy(options, System::nanoTime, new EventBusTransport(vertx));
+  }
+
+  /** This controller's id: with a counter, it names each dispatch on the shared workers. */
+  public String id() {
+    return id;
   }
 
   /** Whether any worker ever served {@code service} here. */
@@ -99,7 +107,7 @@ public final class Dispatcher {
 
     @Override
     public void send(String workerId, String address, long dispatchId, ApiRequest request, long timeoutMs) {
-      Buffer body = WireFormat.encodeRequest(request, dispatchId, timeoutMs);
+      Buffer body = WireFormat.encodeRequest(request, id, dispatchId, timeoutMs);
       DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs + REPLY_GRACE_MS);
       vertx.eventBus().<Buffer>request(address, body, delivery).onComplete(ar -> {
         if (ar.succeeded()) {
@@ -118,7 +126,7 @@ public final class Dispatcher {
 
     @Override
     public void withdraw(String workerId, long dispatchId) {
-      vertx.eventBus().send(Addresses.withdraw(workerId), new JsonObject().put("id", dispatchId));
+      vertx.eventBus().send(Addresses.withdraw(workerId), new JsonObject().put("controller", id).put("id", dispatchId));
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.Map;
  * The binary form of requests and answers on the event bus. Length-prefixed fields in one
  * {@link Buffer}: cheap to write and read, and file bytes travel as they are (no base64).
  *
- * <p>Request: version, id, timeout, method, path, query, form, headers, files, body.
+ * <p>Request: version, origin, id, timeout, method, path, query, form, headers, files, body.
  * Answer: version, kind, then for an answer: status, content type, headers, body. The other
  * kinds, "returned" and "full", say a worker gave a request back unstarted (see
  * {@link #returned()} and {@link #full()}).
@@ -42,12 +42,18 @@ public final class WireFormat {
   private WireFormat() {}
 
   /**
-   * A decoded request, the sender's id for it (0 when the sender will never ask for it back)
-   * and the time the sender allows for its inference.
+   * A decoded request, its sender ({@code origin}, a controller's id; empty for others), the
+   * sender's id for it (0 when the sender will never ask for it back) and the time the sender
+   * allows for its inference. Two controllers count ids independently: origin and id together
+   * name a dispatch.
    */
-  public record Envelope(ApiRequest request, long id, long timeoutMs) {}
+  public record Envelope(ApiRequest request, String origin, long id, long timeoutMs) {}
 
   public static Buffer encodeRequest(ApiRequest r, long id, long timeoutMs) {
+    return encodeRequest(r, "", id, timeoutMs);
+  }
+
+  public static Buffer encodeRequest(ApiRequest r, String origin, long id, long timeoutMs) {
     int size = 64 + r.body().length;
     for (List<UploadedFile> files : r.files().values()) {
       for (UploadedFile f : files) {
@@ -56,6 +62,7 @@ public final class WireFormat {
     }
     Buffer b = Buffer.buffer(size);
     b.appendByte(VERSION);
+    putString(b, origin);
     b.appendLong(id);
     b.appendLong(timeoutMs);
     putString(b, r.method());
@@ -83,6 +90,7 @@ public final class WireFormat {
   public static Envelope decodeRequest(Buffer b) {
     Reader in = new Reader(b);
     in.version();
+    String origin = in.string();
     long id = in.longValue();
     long timeoutMs = in.longValue();
     ApiRequest.Builder r = ApiRequest.builder().method(in.string()).path(in.string());
@@ -94,7 +102,7 @@ public final class WireFormat {
       r.file(new UploadedFile(in.string(), in.string(), in.string(), in.bytes()));
     }
     r.body(in.bytes());
-    return new Envelope(r.build(), id, timeoutMs);
+    return new Envelope(r.build(), origin, id, timeoutMs);
   }
 
   public static Buffer encodeResponse(ApiResponse r) {

@@ -391,4 +391,35 @@ class DispatchPolicyTest {
     policy.onReply(full, bus.last().dispatchId(), ok("done"), 0, 0);
     assertEquals("done", text(c.only()));
   }
+
+  @Test
+  void twoControllersSeeEachOthersLoadThroughTheWorkersRepliesAndHeartbeats() {
+    FakeTransport bus2 = new FakeTransport();
+    DispatchPolicy other = new DispatchPolicy(options, bus2, bus2);
+    for (DispatchPolicy p : List.of(policy, other)) {
+      p.onHeartbeat(heartbeat("a", 1, 0));
+      p.onHeartbeat(heartbeat("b", 1, 0));
+    }
+    for (int i = 0; i < 4; i++) {
+      submit("" + i);
+    }
+    assertEquals(2, bus.to("a").size());
+    assertEquals(2, bus.to("b").size());
+    // the other controller has heard nothing since: it tries, and each worker gives it back full
+    Client c = new Client();
+    other.submit("sim", ApiRequest.builder().path("/sim").query("q", "x").build(), c.answers::add);
+    FakeTransport.Sent tried = bus2.last();
+    other.onReply(tried.workerId(), tried.dispatchId(), WireFormat.full(), 2, 0);
+    FakeTransport.Sent triedAgain = bus2.last();
+    other.onReply(triedAgain.workerId(), triedAgain.dispatchId(), WireFormat.full(), 2, 0);
+    assertEquals(2, bus2.sent.size(), "nothing more while both say they are full");
+    assertTrue(c.answers.isEmpty());
+    // a finishes one of the first controller's: its heartbeat says it holds one
+    policy.onReply("a", bus.to("a").get(0).dispatchId(), ok("0"), 1, 0);
+    other.onHeartbeat(heartbeat("a", 1, 1));
+    assertEquals(3, bus2.sent.size());
+    assertEquals("a", bus2.last().workerId(), "the other controller's request waits ahead on a");
+    other.onReply("a", bus2.last().dispatchId(), ok("x"), 1, 0);
+    assertEquals("x", text(c.only()));
+  }
 }

@@ -29,10 +29,11 @@ class WireFormatTest {
         .file(new UploadedFile("image", "b.png", null, new byte[0]))
         .body(new byte[] {1, 2, 3})
         .build();
-    WireFormat.Envelope out = WireFormat.decodeRequest(WireFormat.encodeRequest(in, 77, 1234));
+    WireFormat.Envelope out = WireFormat.decodeRequest(WireFormat.encodeRequest(in, "c1", 77, 1234));
     ApiRequest r = out.request();
     assertEquals(1234, out.timeoutMs());
     assertEquals(77, out.id());
+    assertEquals("c1", out.origin());
     assertEquals("POST", r.method());
     assertEquals("/ocr/v1", r.path());
     assertEquals(List.of("1", "2"), r.queryAll("a"));

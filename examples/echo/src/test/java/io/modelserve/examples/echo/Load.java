@@ -28,14 +28,14 @@ final class Load implements AutoCloseable {
   private final ExecutorService clients;
   private final int total;
 
-  private Load(LocalCluster cluster, String path, int total, int concurrency) {
+  private Load(LocalCluster cluster, java.net.URI uri, int total, int concurrency) {
     this.total = total;
     this.clients = Executors.newFixedThreadPool(concurrency);
     for (int i = 0; i < concurrency; i++) {
       clients.execute(() -> {
         while (!stopped.get() && sent.incrementAndGet() <= total) {
           try {
-            HttpResponse<String> r = cluster.send(HttpRequest.newBuilder(cluster.uri(path))
+            HttpResponse<String> r = cluster.send(HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(60)).GET().build());
             statuses.computeIfAbsent(r.statusCode(), k -> new LongAdder()).increment();
             r.headers().firstValue("x-model-serve-worker")
@@ -50,7 +50,12 @@ final class Load implements AutoCloseable {
   }
 
   static Load start(LocalCluster cluster, String path, int total, int concurrency) {
-    return new Load(cluster, path, total, concurrency);
+    return new Load(cluster, cluster.uri(path), total, concurrency);
+  }
+
+  /** Load on one controller of several. */
+  static Load start(LocalCluster cluster, LocalCluster.Node controller, String path, int total, int concurrency) {
+    return new Load(cluster, cluster.uri(controller, path), total, concurrency);
   }
 
   /** Blocks until every request is answered. */

@@ -1,0 +1,54 @@
+package io.modelserve.examples.echo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelserve.testing.LocalCluster;
+import io.modelserve.testing.Poll;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two controllers share four workers. Neither sees the other's queue, only what each worker
+ * says it holds (in its replies and heartbeats) and the worker's own bound ("full" beyond its
+ * concurrency plus one ahead), and that keeps every device busy without a queue behind it.
+ */
+class TwoControllersTest {
+
+  @Test
+  void twoControllersKeepFourWorkersBusyAndOneSurvivesTheOthersKill() {
+    try (LocalCluster c = LocalCluster.builder(Main.class.getName()).start()) {
+      for (int i = 0; i < 4; i++) {
+        c.startWorker("sim", "cpu:50");
+      }
+      LocalCluster.Node first = c.controller();
+      LocalCluster.Node second = c.startAnotherController();
+      Poll.until(Duration.ofSeconds(30), "the second controller sees the 4 workers", () -> c.liveWorkers(second, "sim") == 4);
+      try (Load one = Load.start(c, first, "/sim", Integer.MAX_VALUE, 8);
+           Load two = Load.start(c, second, "/sim", Integer.MAX_VALUE, 8)) {
+        Poll.until(Duration.ofSeconds(30), "both controllers answer", () -> one.count(200) > 20 && two.count(200) > 20);
+        long start = System.nanoTime();
+        long before = one.count(200) + two.count(200);
+        Poll.until(Duration.ofSeconds(30), "a measuring window of 8 s", () -> System.nanoTime() - start > TimeUnit.SECONDS.toNanos(8));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double qps = (one.count(200) + two.count(200) - before) / seconds;
+        double efficiency = qps / (4 * 20);
+        System.out.printf("two controllers, 16 clients, 4 sim workers of 50 ms: %.1f QPS, efficiency %.3f%n", qps, efficiency);
+        assertTrue(efficiency >= 0.95, "efficiency " + efficiency + " (" + qps + " QPS); " + one + "; " + two);
+        assertEquals(0, one.notOk(), one.toString());
+        assertEquals(0, two.notOk(), two.toString());
+
+        two.stop();
+        second.kill();
+        long afterKill = one.count(200);
+        Poll.until(Duration.ofSeconds(30), "the first controller keeps serving", () -> one.count(200) > afterKill + 200);
+        one.stop();
+        one.await(Duration.ofSeconds(60));
+        two.await(Duration.ofSeconds(60));
+        assertEquals(0, one.notOk(), "the surviving controller failed none: " + one);
+        assertTrue(two.notOk() <= 8, "only what was in flight on the killed controller failed: " + two);
+      }
+    }
+  }
+}
