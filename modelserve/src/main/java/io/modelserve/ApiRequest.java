@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * One HTTP request as a model sees it, in the spirit of Django's {@code HttpRequest}: the
@@ -25,6 +26,7 @@ public final class ApiRequest {
   private final Map<String, List<UploadedFile>> files;
   private final Map<String, List<String>> headers;
   private final byte[] body;
+  private final BooleanSupplier cancelled;
 
   private ApiRequest(Builder b) {
     this.method = b.method;
@@ -34,6 +36,17 @@ public final class ApiRequest {
     this.files = freeze(b.files);
     this.headers = freeze(b.headers);
     this.body = b.body;
+    this.cancelled = b.cancelled;
+  }
+
+  /**
+   * Whether nobody waits for the answer any more: the client closed its connection (or the
+   * controller gave up on the request). A long inference may check it between steps and stop
+   * early, returning or throwing anything: the answer is discarded. A request that is still
+   * queued when its client leaves never reaches {@code inference}.
+   */
+  public boolean cancelled() {
+    return cancelled.getAsBoolean();
   }
 
   public static Builder builder() {
@@ -170,8 +183,15 @@ public final class ApiRequest {
     private final Map<String, List<UploadedFile>> files = new LinkedHashMap<>();
     private final Map<String, List<String>> headers = new LinkedHashMap<>();
     private byte[] body = new byte[0];
+    private BooleanSupplier cancelled = () -> false;
 
     private Builder() {}
+
+    /** What {@link ApiRequest#cancelled()} reports: the server's flag, or a test's. */
+    public Builder cancelledWhen(BooleanSupplier cancelled) {
+      this.cancelled = Objects.requireNonNull(cancelled);
+      return this;
+    }
 
     public Builder method(String method) {
       this.method = Objects.requireNonNull(method).toUpperCase(Locale.ROOT);

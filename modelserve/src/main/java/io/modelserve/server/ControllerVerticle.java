@@ -109,7 +109,11 @@ public class ControllerVerticle extends AbstractVerticle {
       return;
     }
     HttpRequestReader.read(req, options.getMaxBodyBytes())
-        .onSuccess(request -> dispatcher.submit(name, request, answer -> HttpResponses.write(req.response(), answer)))
+        .onSuccess(request -> {
+          Runnable clientGone = dispatcher.submit(name, request, answer -> HttpResponses.write(req.response(), answer));
+          // the connection closed before the answer: drop the request, or tell its worker
+          req.response().closeHandler(v -> clientGone.run());
+        })
         .onFailure(e -> {
           int status = e instanceof ApiException a ? a.status() : 400;
           if (status == 413) {

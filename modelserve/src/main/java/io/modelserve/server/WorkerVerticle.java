@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +49,11 @@ public class WorkerVerticle extends AbstractVerticle {
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final List<MessageConsumer<Buffer>> consumers = new ArrayList<>();
-  /** Requests from controllers that may still be withdrawn, by controller and dispatch id. */
-  private final Map<String, DeviceRunner.Inference> queued = new HashMap<>();
+  /** Requests from controllers not answered yet, by controller and dispatch id. */
+  private final Map<String, Dispatch> queued = new HashMap<>();
+
+  /** One request from a controller, with the flag its {@code cancelled()} reads. */
+  private record Dispatch(DeviceRunner.Inference job, AtomicBoolean cancelled) {}
   private MessageConsumer<JsonObject> withdrawals;
   private DeviceRunner runner;
   private HttpServer http;
@@ -148,8 +152,9 @@ public class WorkerVerticle extends AbstractVerticle {
 
   private void onMessage(Message<Buffer> msg) {
     WireFormat.Envelope env;
+    AtomicBoolean cancelled = new AtomicBoolean();
     try {
-      env = WireFormat.decodeRequest(msg.body());
+      env = WireFormat.decodeRequest(msg.body(), cancelled::get);
     } catch (RuntimeException e) {
       msg.fail(400, "undecodable request: " + e.getMessage());
       return;
@@ -163,7 +168,7 @@ public class WorkerVerticle extends AbstractVerticle {
     DeviceRunner.Inference job = start(env.request(), env.timeoutMs());
     String key = dispatchKey(env.origin(), env.id());
     if (env.id() != 0) {
-      queued.put(key, job);
+      queued.put(key, new Dispatch(job, cancelled));
     }
     job.result().onSuccess(r -> {
       queued.remove(key);
@@ -171,11 +176,15 @@ public class WorkerVerticle extends AbstractVerticle {
     });
   }
 
-  /** The controller asks for a request back that waits here unstarted: another worker is idle. */
+  /**
+   * The controller asks for a request back that waits here unstarted (another worker is idle),
+   * or, with {@code cancel}, says its client has gone: unstarted, it is given back; running, the
+   * model sees {@code request.cancelled()}.
+   */
   private void onWithdraw(Message<JsonObject> msg) {
-    DeviceRunner.Inference job = queued.get(dispatchKey(msg.body().getString("controller", ""), msg.body().getLong("id", 0L)));
-    if (job != null) {
-      job.withdraw();
+    Dispatch d = queued.get(dispatchKey(msg.body().getString("controller", ""), msg.body().getLong("id", 0L)));
+    if (d != null && !d.job().withdraw() && msg.body().getBoolean("cancel", false)) {
+      d.cancelled().set(true);
     }
   }
 

@@ -99,7 +99,8 @@ final class DispatchPolicy {
     return null;
   }
 
-  void submit(String service, ApiRequest request, Handler<ApiResponse> answer) {
+  /** Queues a request; what it returns says the client has gone. */
+  Runnable submit(String service, ApiRequest request, Handler<ApiResponse> answer) {
     ApiResponse refused = admit(service);
     if (refused != null) {
       ServiceState s = services.get(service);
@@ -107,7 +108,7 @@ final class DispatchPolicy {
         s.rejected++;
       }
       answer.handle(refused);
-      return;
+      return () -> {};
     }
     ServiceState s = services.get(service);
     long now = clock.getAsLong();
@@ -117,6 +118,25 @@ final class DispatchPolicy {
     p.timerId = transport.setTimer(options.getRequestTimeoutMs(), () -> timeOut(p));
     s.queue.addLast(p);
     pump(s);
+    return () -> clientGone(p);
+  }
+
+  /**
+   * Nobody waits for {@code p} any more: dropped if queued; if dispatched, the worker is told
+   * (it gives the request back unstarted, or the model sees {@code cancelled()}), and the
+   * request keeps its worker's slot until the worker replies.
+   */
+  private void clientGone(PendingRequest p) {
+    if (p.answered()) {
+      return;
+    }
+    ServiceState s = services.get(p.service);
+    s.abandoned++;
+    s.queue.remove(p);
+    if (p.worker != null) {
+      transport.cancel(p.worker.id, p.id);
+    }
+    finish(p, Errors.json(499, "the client has gone", p.service, null));
   }
 
   void onHeartbeat(JsonObject hb) {
@@ -446,7 +466,8 @@ final class DispatchPolicy {
           .put("queued", s.queue.size())
           .put("served", s.served)
           .put("failed", s.failed)
-          .put("rejected", s.rejected));
+          .put("rejected", s.rejected)
+          .put("abandoned", s.abandoned));
     }
     return out;
   }
@@ -460,6 +481,8 @@ final class DispatchPolicy {
     long served;
     long failed;
     long rejected;
+    /** Requests whose clients left before their answer. */
+    long abandoned;
 
     ServiceState(String name) {
       this.name = name;

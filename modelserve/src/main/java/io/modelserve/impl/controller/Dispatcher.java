@@ -59,10 +59,11 @@ public final class Dispatcher {
 
   /**
    * Queues {@code request} for a worker of {@code service}; {@code answer} gets the worker's
-   * answer or an error (404, 503, 502, 504), exactly once.
+   * answer or an error (404, 503, 502, 504), exactly once. Run what it returns when the client
+   * has gone: a queued request is dropped, a running one is told (see {@link ApiRequest#cancelled()}).
    */
-  public void submit(String service, ApiRequest request, Handler<ApiResponse> answer) {
-    policy.submit(service, request, answer);
+  public Runnable submit(String service, ApiRequest request, Handler<ApiResponse> answer) {
+    return policy.submit(service, request, answer);
   }
 
   /** A worker's heartbeat: registers it, or refreshes what is known of it. */
@@ -127,6 +128,12 @@ public final class Dispatcher {
     @Override
     public void withdraw(String workerId, long dispatchId) {
       vertx.eventBus().send(Addresses.withdraw(workerId), new JsonObject().put("controller", id).put("id", dispatchId));
+    }
+
+    @Override
+    public void cancel(String workerId, long dispatchId) {
+      vertx.eventBus().send(Addresses.withdraw(workerId),
+          new JsonObject().put("controller", id).put("id", dispatchId).put("cancel", true));
     }
 
     @Override

@@ -16,6 +16,12 @@ interface Transport {
   /** Asks a worker to give back dispatch {@code dispatchId} if it has not started it. */
   void withdraw(String workerId, long dispatchId);
 
+  /**
+   * Tells a worker that nobody waits for dispatch {@code dispatchId} any more: it gives it back
+   * if it has not started it, else the model sees {@code request.cancelled()}.
+   */
+  void cancel(String workerId, long dispatchId);
+
   /** Runs {@code action} after {@code delayMs}; returns an id for {@link #cancelTimer}. */
   long setTimer(long delayMs, Runnable action);
 

@@ -88,12 +88,17 @@ public final class WireFormat {
   }
 
   public static Envelope decodeRequest(Buffer b) {
+    return decodeRequest(b, () -> false);
+  }
+
+  /** As {@link #decodeRequest(Buffer)}, the request's {@code cancelled()} reading {@code cancelled}. */
+  public static Envelope decodeRequest(Buffer b, java.util.function.BooleanSupplier cancelled) {
     Reader in = new Reader(b);
     in.version();
     String origin = in.string();
     long id = in.longValue();
     long timeoutMs = in.longValue();
-    ApiRequest.Builder r = ApiRequest.builder().method(in.string()).path(in.string());
+    ApiRequest.Builder r = ApiRequest.builder().cancelledWhen(cancelled).method(in.string()).path(in.string());
     in.multi(r::query);
     in.multi(r::form);
     in.multi(r::header);

@@ -422,4 +422,50 @@ class DispatchPolicyTest {
     other.onReply("a", bus2.last().dispatchId(), ok("x"), 1, 0);
     assertEquals("x", text(c.only()));
   }
+
+  Runnable submitAndKeep(String query, Client c) {
+    return policy.submit("sim", ApiRequest.builder().path("/sim").query("q", query).build(), c.answers::add);
+  }
+
+  @Test
+  void aQueuedRequestWhoseClientLeftIsDroppedAndNeverSent() {
+    join("a", 1);
+    submit("1");
+    submit("2");
+    Client gone = new Client();
+    Runnable leave = submitAndKeep("3", gone);
+    leave.run();
+    JsonObject sim = policy.status().getJsonObject("sim");
+    assertEquals(0, sim.getInteger("queued"));
+    assertEquals(1, sim.getInteger("abandoned"));
+    policy.onReply("a", bus.to("a").get(0).dispatchId(), ok("1"), 1, 0);
+    policy.onReply("a", bus.to("a").get(1).dispatchId(), ok("2"), 0, 0);
+    assertEquals(2, bus.sent.size(), "the abandoned request never went out");
+    assertTrue(bus.cancellations.isEmpty());
+  }
+
+  @Test
+  void aDispatchedRequestWhoseClientLeftIsCancelledOnItsWorkerAndKeepsItsSlotUntilItReplies() {
+    join("a", 1);
+    Client gone = new Client();
+    Runnable leave = submitAndKeep("1", gone);
+    Client aheadGone = new Client();
+    Runnable leaveAhead = submitAndKeep("2", aheadGone);
+    List<FakeTransport.Sent> onA = bus.to("a");
+    leave.run();
+    leaveAhead.run();
+    assertEquals(List.of(new FakeTransport.Withdrawal("a", onA.get(0).dispatchId()),
+        new FakeTransport.Withdrawal("a", onA.get(1).dispatchId())), bus.cancellations);
+    Client next = submit("3");
+    assertEquals(2, bus.sent.size(), "the device is still busy with the cancelled inference");
+    // the unstarted one comes back: not queued again, since nobody wants it
+    policy.onReply("a", onA.get(1).dispatchId(), WireFormat.returned(), 1, 0);
+    assertEquals("3", bus.last().request().query("q"));
+    policy.onReply("a", onA.get(0).dispatchId(), ok("stopped early"), 1, 0);
+    policy.onReply("a", bus.last().dispatchId(), ok("3"), 0, 0);
+    assertEquals("3", text(next.only()));
+    assertEquals(499, gone.only().status(), "answered once, to nobody");
+    assertEquals(499, aheadGone.only().status());
+    assertEquals(3, bus.sent.size());
+  }
 }

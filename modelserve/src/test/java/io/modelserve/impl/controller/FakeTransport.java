@@ -22,6 +22,7 @@ final class FakeTransport implements Transport, LongSupplier {
 
   final List<Sent> sent = new ArrayList<>();
   final List<Withdrawal> withdrawals = new ArrayList<>();
+  final List<Withdrawal> cancellations = new ArrayList<>();
   private final TreeMap<Long, Timer> timers = new TreeMap<>();
   private long nowNanos = TimeUnit.SECONDS.toNanos(1000);
   private long nextTimer = 1;
@@ -77,6 +78,11 @@ final class FakeTransport implements Transport, LongSupplier {
   @Override
   public void withdraw(String workerId, long dispatchId) {
     withdrawals.add(new Withdrawal(workerId, dispatchId));
+  }
+
+  @Override
+  public void cancel(String workerId, long dispatchId) {
+    cancellations.add(new Withdrawal(workerId, dispatchId));
   }
 
   @Override

@@ -20,14 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * With {@code ?fail=message} it throws, and with {@code ?sleep=ms} it takes that long, so the
  * tests can reach every edge of the server through it. {@code ?spin=ms} busy-spins for that much
  * of its thread's CPU time and ignores interrupts, as a native inference (ONNX Runtime) does; a
- * process that is stopped does not advance it. Every answer counts the inferences this instance
- * started ({@code inferences}).
+ * process that is stopped does not advance it. {@code ?wait=ms} waits that long unless the client
+ * leaves first ({@code request.cancelled()}). Every answer counts the inferences this instance
+ * started ({@code inferences}) and those that saw their client leave ({@code cancelled}).
  */
 @Api(name = "echo", concurrency = 4)
 public class EchoService implements Model {
 
   private String device;
   private final AtomicLong inferences = new AtomicLong();
+  private final AtomicLong cancelled = new AtomicLong();
 
   @Override
   public void init(String device) {
@@ -45,6 +47,17 @@ public class EchoService implements Model {
     if (sleep != null) {
       Thread.sleep(Long.parseLong(sleep));
     }
+    String wait = request.query("wait");
+    if (wait != null) {
+      long end = System.nanoTime() + Long.parseLong(wait) * 1_000_000;
+      while (System.nanoTime() < end) {
+        if (request.cancelled()) {
+          cancelled.incrementAndGet();
+          return ApiResponse.text("nobody is waiting");
+        }
+        Thread.sleep(5);
+      }
+    }
     String spin = request.query("spin");
     if (spin != null) {
       spin(Long.parseLong(spin));
@@ -57,6 +70,7 @@ public class EchoService implements Model {
     out.put("path", request.path());
     out.put("device", device);
     out.put("inferences", started);
+    out.put("cancelled", cancelled.get());
     out.put("query", request.queryParams());
     out.put("form", request.formFields());
     Map<String, List<Map<String, Object>>> files = new LinkedHashMap<>();
