@@ -16,6 +16,8 @@ public class ControllerOptions {
   public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
   public static final int DEFAULT_MAX_QUEUE = 1_000;
   public static final long DEFAULT_WORKER_TIMEOUT_MS = 1_500;
+  /** 0: a request waits in the queue as long as its timeout allows. */
+  public static final long DEFAULT_MAX_QUEUE_WAIT_MS = 0;
 
   private int port = DEFAULT_PORT;
   private String host = DEFAULT_HOST;
@@ -24,6 +26,7 @@ public class ControllerOptions {
   private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   private int maxQueue = DEFAULT_MAX_QUEUE;
   private long workerTimeoutMs = DEFAULT_WORKER_TIMEOUT_MS;
+  private long maxQueueWaitMs = DEFAULT_MAX_QUEUE_WAIT_MS;
 
   public ControllerOptions() {}
 
@@ -39,6 +42,7 @@ public class ControllerOptions {
     maxBodyBytes = json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES);
     maxQueue = json.getInteger("maxQueue", DEFAULT_MAX_QUEUE);
     workerTimeoutMs = json.getLong("workerTimeoutMs", DEFAULT_WORKER_TIMEOUT_MS);
+    maxQueueWaitMs = json.getLong("maxQueueWaitMs", DEFAULT_MAX_QUEUE_WAIT_MS);
   }
 
   public JsonObject toJson() {
@@ -49,7 +53,8 @@ public class ControllerOptions {
         .put("requestTimeoutMs", requestTimeoutMs)
         .put("maxBodyBytes", maxBodyBytes)
         .put("maxQueue", maxQueue)
-        .put("workerTimeoutMs", workerTimeoutMs);
+        .put("workerTimeoutMs", workerTimeoutMs)
+        .put("maxQueueWaitMs", maxQueueWaitMs);
   }
 
   public int getPort() { return port; }
@@ -86,4 +91,12 @@ public class ControllerOptions {
 
   /** A worker silent this long is taken as dead: nothing more is routed to it. */
   public ControllerOptions setWorkerTimeoutMs(long ms) { this.workerTimeoutMs = ms; return this; }
+
+  public long getMaxQueueWaitMs() { return maxQueueWaitMs; }
+
+  /**
+   * A request that waited this long in the controller's queue is answered 503 with Retry-After
+   * rather than kept for a client that may have given up; 0 (the default) turns it off.
+   */
+  public ControllerOptions setMaxQueueWaitMs(long ms) { this.maxQueueWaitMs = ms; return this; }
 }

@@ -11,7 +11,9 @@ class OptionsJsonTest {
   @Test
   void controllerOptionsRoundTrip() {
     ControllerOptions o = new ControllerOptions().setPort(1).setHost("h").setWebroot("w").setRequestTimeoutMs(2)
-        .setMaxBodyBytes(3).setMaxQueue(4).setWorkerTimeoutMs(5);
+        .setMaxBodyBytes(3).setMaxQueue(4).setWorkerTimeoutMs(5).setMaxQueueWaitMs(6);
+    assertEquals(new JsonObject("{\"port\":1,\"host\":\"h\",\"webroot\":\"w\",\"requestTimeoutMs\":2,"
+        + "\"maxBodyBytes\":3,\"maxQueue\":4,\"workerTimeoutMs\":5,\"maxQueueWaitMs\":6}"), o.toJson());
     assertEquals(o.toJson(), new ControllerOptions(o.toJson()).toJson());
     assertEquals(o.toJson(), new ControllerOptions(o).toJson());
     assertEquals(ControllerOptions.DEFAULT_PORT, new ControllerOptions(new JsonObject()).getPort());

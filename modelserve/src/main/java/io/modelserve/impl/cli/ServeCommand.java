@@ -84,6 +84,10 @@ public final class ServeCommand {
       description = "Controller: a worker silent this long is dropped and its requests retried (default ${DEFAULT-VALUE}).")
   long workerTimeoutMs;
 
+  @Option(names = "--max-queue-wait-ms", defaultValue = "" + ControllerOptions.DEFAULT_MAX_QUEUE_WAIT_MS,
+      description = "Controller: a request queued this long answers 503 with Retry-After; 0 = no limit (default ${DEFAULT-VALUE}).")
+  long maxQueueWaitMs;
+
   @Option(names = "--concurrency", defaultValue = "0",
       description = "Worker: inferences at once on the device (default: the service's @Api(concurrency), usually 1).")
   int concurrency;
@@ -118,6 +122,9 @@ public final class ServeCommand {
     if (timeoutMs <= 0 || maxBodyBytes <= 0 || maxQueue <= 0 || workerTimeoutMs <= 0) {
       return "--timeout-ms, --max-body-bytes, --max-queue and --worker-timeout-ms must be positive";
     }
+    if (maxQueueWaitMs < 0) {
+      return "--max-queue-wait-ms must be 0 (no limit) or positive";
+    }
     return null;
   }
 
@@ -138,7 +145,8 @@ public final class ServeCommand {
         .setRequestTimeoutMs(timeoutMs)
         .setMaxBodyBytes(maxBodyBytes)
         .setMaxQueue(maxQueue)
-        .setWorkerTimeoutMs(workerTimeoutMs);
+        .setWorkerTimeoutMs(workerTimeoutMs)
+        .setMaxQueueWaitMs(maxQueueWaitMs);
   }
 
   WorkerOptions workerOptions() {

@@ -116,6 +116,9 @@ final class DispatchPolicy {
     PendingRequest p = new PendingRequest(service, request, deadline, answer);
     p.queuedNanos = now;
     p.timerId = transport.setTimer(options.getRequestTimeoutMs(), () -> timeOut(p));
+    if (options.getMaxQueueWaitMs() > 0) {
+      p.queueTimerId = transport.setTimer(options.getMaxQueueWaitMs(), () -> waitedTooLong(p));
+    }
     s.queue.addLast(p);
     pump(s);
     return () -> clientGone(p);
@@ -412,6 +415,10 @@ final class DispatchPolicy {
       timeOut(p);
       return;
     }
+    if (p.queueTimerId >= 0) {
+      transport.cancelTimer(p.queueTimerId);
+      p.queueTimerId = -1;
+    }
     p.attempts++;
     p.worker = w;
     p.id = nextId++;
@@ -419,6 +426,21 @@ final class DispatchPolicy {
     p.dispatchedNanos = now;
     w.pending.put(p.id, p);
     transport.send(w.id, w.address, p.id, p.request, remainingMs);
+  }
+
+  /**
+   * {@code p} has waited {@code --max-queue-wait-ms} in the queue: under overload its client has
+   * likely given up by the time a worker would answer, so answer now and let it come back.
+   */
+  private void waitedTooLong(PendingRequest p) {
+    p.queueTimerId = -1;
+    ServiceState s = services.get(p.service);
+    if (p.answered() || !s.queue.remove(p)) {
+      return;
+    }
+    s.rejected++;
+    finish(p, Errors.json(503, "service '" + p.service + "' is over capacity: the request waited "
+        + options.getMaxQueueWaitMs() + " ms in the queue", p.service, null).withHeader("Retry-After", "1"));
   }
 
   private void timeOut(PendingRequest p) {
@@ -437,6 +459,10 @@ final class DispatchPolicy {
     if (p.timerId >= 0) {
       transport.cancelTimer(p.timerId);
       p.timerId = -1;
+    }
+    if (p.queueTimerId >= 0) {
+      transport.cancelTimer(p.queueTimerId);
+      p.queueTimerId = -1;
     }
     p.answer(response);
   }

@@ -20,6 +20,8 @@ final class PendingRequest {
   long queuedNanos;
   long dispatchedNanos;
   long timerId = -1;
+  /** The timer of {@code --max-queue-wait-ms} while queued, else -1. */
+  long queueTimerId = -1;
   private boolean answered;
 
   PendingRequest(String service, ApiRequest request, long deadlineNanos, Handler<ApiResponse> answer) {

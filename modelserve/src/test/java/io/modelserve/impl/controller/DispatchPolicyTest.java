@@ -468,4 +468,41 @@ class DispatchPolicyTest {
     assertEquals(499, aheadGone.only().status());
     assertEquals(3, bus.sent.size());
   }
+
+  @Test
+  void aRequestQueuedLongerThanTheMaxQueueWaitAnswers503WithRetryAfter() {
+    options.setMaxQueueWaitMs(1_000);
+    join("a", 1);
+    Client running = submit("1");
+    Client ahead = submit("2");
+    Client queued = submit("3");
+    bus.advance(999);
+    assertTrue(queued.answers.isEmpty());
+    bus.advance(1);
+    assertEquals(503, queued.only().status());
+    assertEquals("1", queued.only().headers().get("Retry-After"));
+    assertEquals(0, policy.status().getJsonObject("sim").getInteger("queued"));
+    // what went to a worker in time is not cut short, however long it then takes
+    bus.advance(5_000);
+    join("a", 1);
+    policy.onReply("a", bus.to("a").get(0).dispatchId(), ok("1"), 1, 0);
+    policy.onReply("a", bus.to("a").get(1).dispatchId(), ok("2"), 0, 0);
+    assertEquals("1", text(running.only()));
+    assertEquals("2", text(ahead.only()));
+    assertEquals(2, bus.sent.size());
+    assertEquals(0, bus.timers());
+  }
+
+  @Test
+  void withoutMaxQueueWaitAQueuedRequestWaitsForItsDeadline() {
+    join("a", 1);
+    submit("1");
+    submit("2");
+    Client queued = submit("3");
+    for (int i = 0; i < 30; i++) {
+      bus.advance(300);
+      join("a", 1);
+    }
+    assertTrue(queued.answers.isEmpty(), "9 s in the queue, within the 10 s timeout");
+  }
 }

@@ -28,7 +28,7 @@ final class Load implements AutoCloseable {
   private final ExecutorService clients;
   private final int total;
 
-  private Load(LocalCluster cluster, java.net.URI uri, int total, int concurrency) {
+  private Load(LocalCluster cluster, java.net.URI uri, int total, int concurrency, Duration giveUpAfter) {
     this.total = total;
     this.clients = Executors.newFixedThreadPool(concurrency);
     for (int i = 0; i < concurrency; i++) {
@@ -36,7 +36,7 @@ final class Load implements AutoCloseable {
         while (!stopped.get() && sent.incrementAndGet() <= total) {
           try {
             HttpResponse<String> r = cluster.send(HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(60)).GET().build());
+                .timeout(giveUpAfter).GET().build());
             statuses.computeIfAbsent(r.statusCode(), k -> new LongAdder()).increment();
             r.headers().firstValue("x-model-serve-worker")
                 .ifPresent(w -> workers.computeIfAbsent(w, k -> new LongAdder()).increment());
@@ -50,12 +50,20 @@ final class Load implements AutoCloseable {
   }
 
   static Load start(LocalCluster cluster, String path, int total, int concurrency) {
-    return new Load(cluster, cluster.uri(path), total, concurrency);
+    return new Load(cluster, cluster.uri(path), total, concurrency, Duration.ofSeconds(60));
   }
 
   /** Load on one controller of several. */
   static Load start(LocalCluster cluster, LocalCluster.Node controller, String path, int total, int concurrency) {
-    return new Load(cluster, cluster.uri(controller, path), total, concurrency);
+    return new Load(cluster, cluster.uri(controller, path), total, concurrency, Duration.ofSeconds(60));
+  }
+
+  /**
+   * Clients that give up on a request after {@code giveUpAfter} (closing its connection) and
+   * send the next one at once: the impatient side of an overload.
+   */
+  static Load impatient(LocalCluster cluster, String path, int concurrency, Duration giveUpAfter) {
+    return new Load(cluster, cluster.uri(path), Integer.MAX_VALUE, concurrency, giveUpAfter);
   }
 
   /** Blocks until every request is answered. */
