@@ -243,7 +243,14 @@ final class DispatchPolicy {
       }
     } else {
       w.observe(clock.getAsLong() - p.dispatchedNanos);
-      ApiResponse response = WireFormat.decodeResponse(body);
+      ApiResponse response;
+      try {
+        response = WireFormat.decodeResponse(body);
+      } catch (RuntimeException e) {
+        // a worker of another version, or a corrupt message: the client should not wait for the timeout
+        log.warn("worker {} of '{}' sent an answer that does not decode: {}", w.id, w.service, e.toString());
+        response = Errors.json(502, "worker " + w.id + " sent an answer that does not decode: " + e.getMessage(), s.name, null);
+      }
       if (response.status() >= 500) {
         w.failed++;
         s.failed++;

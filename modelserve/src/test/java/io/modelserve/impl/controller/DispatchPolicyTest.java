@@ -505,4 +505,21 @@ class DispatchPolicyTest {
     }
     assertTrue(queued.answers.isEmpty(), "9 s in the queue, within the 10 s timeout");
   }
+
+  @Test
+  void anAnswerThatDoesNotDecodeAnswers502AtOnceAndFreesTheSlot() {
+    join("a", 1);
+    Client c = submit("1");
+    policy.onReply("a", bus.last().dispatchId(), Buffer.buffer(new byte[] {3, 0, 0, 0}), 0, 0);
+    ApiResponse r = c.only();
+    assertEquals(502, r.status());
+    assertTrue(r.bodyText().contains("does not decode"), r.bodyText());
+    assertEquals("a", r.headers().get("X-Model-Serve-Worker"));
+    assertEquals(0, bus.timers());
+    Client next = submit("2");
+    assertEquals("2", bus.last().request().query("q"));
+    policy.onReply("a", bus.last().dispatchId(), Buffer.buffer(new byte[] {99}), 0, 0);
+    assertEquals(502, next.only().status());
+    assertEquals(2, policy.status().getJsonObject("sim").getInteger("failed"));
+  }
 }
