@@ -36,6 +36,8 @@ final class Load implements AutoCloseable {
         while (!stopped.get() && sent.incrementAndGet() <= total) {
           try {
             HttpResponse<String> r = cluster.send(HttpRequest.newBuilder(uri)
+                // one connection per client, as browsers and most clients use: giving up closes it
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
                 .timeout(giveUpAfter).GET().build());
             statuses.computeIfAbsent(r.statusCode(), k -> new LongAdder()).increment();
             r.headers().firstValue("x-model-serve-worker")
