@@ -9,9 +9,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,14 +57,8 @@ final class DispatchPolicy {
   private final Transport transport;
   private final Map<String, ServiceState> services = new TreeMap<>();
   private final Map<String, WorkerState> workers = new LinkedHashMap<>();
-  /**
-   * Dispatch ids given to workers that were then dropped, by worker id. Their requests went
-   * elsewhere; should the worker come back still holding them, it is told to give them back.
-   */
-  private final Map<String, Dropped> dropped = new LinkedHashMap<>();
+  private final DroppedDispatches dropped = new DroppedDispatches();
   private long nextId = 1;
-
-  private record Dropped(List<Long> dispatchIds, long forgetAtNanos) {}
 
   DispatchPolicy(ControllerOptions options, LongSupplier nanoClock, Transport transport) {
     this.options = options;
@@ -89,7 +81,7 @@ final class DispatchPolicy {
     if (s == null) {
       return unknown(service);
     }
-    if (liveWorkers(s) == 0) {
+    if (s.liveWorkers() == 0) {
       return noLiveWorker(service);
     }
     if (s.queue.size() >= options.getMaxQueue()) {
@@ -104,7 +96,7 @@ final class DispatchPolicy {
     ApiResponse refused = admit(service);
     if (refused != null) {
       ServiceState s = services.get(service);
-      if (s != null && refused.status() == 503 && liveWorkers(s) > 0) {
+      if (s != null && refused.status() == 503 && s.liveWorkers() > 0) {
         s.rejected++;
       }
       answer.handle(refused);
@@ -154,12 +146,12 @@ final class DispatchPolicy {
       workers.put(id, w);
       services.computeIfAbsent(service, ServiceState::new).workers.put(id, w);
       log.info("worker {} of '{}' on device {} at {} joined", id, service, hb.getString("device"), hb.getString("host"));
-      Dropped before = dropped.remove(id);
-      if (before != null) {
+      List<Long> before = dropped.recall(id);
+      if (!before.isEmpty()) {
         // back after a drop: what it still holds of ours was retried elsewhere, so it must not
         // start it now (what already runs, runs: its late answer is ignored)
-        log.info("worker {} is back; asking it to give back {} request(s) retried elsewhere", id, before.dispatchIds().size());
-        for (long dispatchId : before.dispatchIds()) {
+        log.info("worker {} is back; asking it to give back {} request(s) retried elsewhere", id, before.size());
+        for (long dispatchId : before) {
           transport.withdraw(id, dispatchId);
         }
       }
@@ -201,7 +193,7 @@ final class DispatchPolicy {
   void dropSilentWorkers() {
     long limit = TimeUnit.MILLISECONDS.toNanos(options.getWorkerTimeoutMs());
     long now = clock.getAsLong();
-    dropped.values().removeIf(d -> d.forgetAtNanos() - now < 0);
+    dropped.forgetBefore(now);
     for (WorkerState w : new ArrayList<>(workers.values())) {
       if (now - w.lastSeenNanos > limit) {
         drop(w, "silent for " + TimeUnit.NANOSECONDS.toMillis(now - w.lastSeenNanos) + " ms");
@@ -322,10 +314,9 @@ final class DispatchPolicy {
     s.workers.remove(w.id);
     log.info("worker {} of '{}' removed: {}; {} request(s) were in flight", w.id, w.service, why, w.pending.size());
     List<PendingRequest> orphans = new ArrayList<>(w.pending.values());
-    if (!w.pending.isEmpty()) {
-      dropped.put(w.id, new Dropped(new ArrayList<>(w.pending.keySet()),
-          clock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(options.getRequestTimeoutMs() + options.getWorkerTimeoutMs())));
-    }
+    // remembered as long as a request may live: should the worker come back, it gives them back
+    dropped.remember(w.id, w.pending.keySet(),
+        clock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(options.getRequestTimeoutMs() + options.getWorkerTimeoutMs()));
     w.pending.clear();
     // newest first, since each goes to the front of the queue: the oldest ends up first in line
     java.util.Collections.reverse(orphans);
@@ -333,7 +324,7 @@ final class DispatchPolicy {
       p.worker = null;
       retryOrFail(s, p, "worker " + w.id + " died");
     }
-    if (liveWorkers(s) == 0) {
+    if (s.liveWorkers() == 0) {
       // nobody will take what is queued: answer now instead of at the timeout
       while (!s.queue.isEmpty()) {
         finish(s.queue.pollFirst(), noLiveWorker(s.name));
@@ -346,7 +337,7 @@ final class DispatchPolicy {
     if (p.answered()) {
       return;
     }
-    if (p.attempts >= 2 || liveWorkers(s) == 0) {
+    if (p.attempts >= 2 || s.liveWorkers() == 0) {
       s.failed++;
       finish(p, Errors.json(502, why + " with the request in flight, and no other worker is left to retry it", s.name, null));
     } else {
@@ -356,7 +347,7 @@ final class DispatchPolicy {
 
   private void pump(ServiceState s) {
     while (!s.queue.isEmpty()) {
-      WorkerState w = pick(s);
+      WorkerState w = s.pick(AHEAD);
       if (w == null) {
         return;
       }
@@ -365,40 +356,18 @@ final class DispatchPolicy {
   }
 
   /**
-   * The worker with the most free room, ties going round robin so equal workers share work;
-   * when none has room, the one quickest to answer that may still take a request ahead.
-   */
-  private WorkerState pick(ServiceState s) {
-    int n = s.workers.size();
-    if (n == 0) {
-      return null;
-    }
-    List<WorkerState> list = new ArrayList<>(s.workers.values());
-    int start = s.nextStart++ % n;
-    WorkerState best = null;
-    for (int i = 0; i < n; i++) {
-      WorkerState w = list.get((start + i) % n);
-      if (w.hasRoom() && (best == null || w.free() > best.free())) {
-        best = w;
-      }
-    }
-    if (best != null) {
-      return best;
-    }
-    for (int i = 0; i < n; i++) {
-      WorkerState w = list.get((start + i) % n);
-      if (w.canTakeAhead(AHEAD) && (best == null || w.meanNanos < best.meanNanos)) {
-        best = w;
-      }
-    }
-    return best;
-  }
-
-  /**
    * {@code idle} has a free slot and nothing is queued: take back a request that waits ahead on
    * a busy worker, so that it runs now. The busy worker answers it as returned, unless it had
    * already started it.
    */
+  JsonObject status() {
+    JsonObject out = new JsonObject();
+    for (ServiceState s : services.values()) {
+      out.put(s.name, s.toJson());
+    }
+    return out;
+  }
+
   private void withdrawFor(ServiceState s, WorkerState idle) {
     if (!s.queue.isEmpty() || !idle.hasRoom()) {
       return;
@@ -478,47 +447,4 @@ final class DispatchPolicy {
     return Errors.json(503, "no live worker serves '" + service + "'", service, null).withHeader("Retry-After", "1");
   }
 
-  private static int liveWorkers(ServiceState s) {
-    int n = 0;
-    for (WorkerState w : s.workers.values()) {
-      if (!w.draining && !w.stuck) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  JsonObject status() {
-    JsonObject out = new JsonObject();
-    for (ServiceState s : services.values()) {
-      JsonArray ws = new JsonArray();
-      s.workers.values().stream().sorted(Comparator.comparing(w -> w.id)).forEach(w -> ws.add(w.toJson()));
-      out.put(s.name, new JsonObject()
-          .put("workers", ws)
-          .put("liveWorkers", liveWorkers(s))
-          .put("queued", s.queue.size())
-          .put("served", s.served)
-          .put("failed", s.failed)
-          .put("rejected", s.rejected)
-          .put("abandoned", s.abandoned));
-    }
-    return out;
-  }
-
-  /** Per-service queue and workers. */
-  private static final class ServiceState {
-    final String name;
-    final ArrayDeque<PendingRequest> queue = new ArrayDeque<>();
-    final Map<String, WorkerState> workers = new LinkedHashMap<>();
-    int nextStart;
-    long served;
-    long failed;
-    long rejected;
-    /** Requests whose clients left before their answer. */
-    long abandoned;
-
-    ServiceState(String name) {
-      this.name = name;
-    }
-  }
 }
