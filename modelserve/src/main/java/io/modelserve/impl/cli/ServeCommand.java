@@ -151,7 +151,9 @@ public final class ServeCommand {
         .setDrainTimeoutMs(drainTimeoutMs)
         .setMaxBodyBytes(maxBodyBytes)
         .setRequestTimeoutMs(timeoutMs)
-        .setAdvertisedHost(ownHost());
+        .setAdvertisedHost(ownHost())
+        .setControllerUrl(controllerAddr == null
+            ? "http://127.0.0.1:" + ControllerOptions.DEFAULT_PORT : controllerAddr.toString());
   }
 
   /** The host this node's cluster traffic uses: that of its own address flag. */
