@@ -117,9 +117,9 @@ public class WorkerOptions {
   public String getControllerUrl() { return controllerUrl; }
 
   /**
-   * The controller's HTTP address. The worker checks through it, every second, that it shares a
-   * cluster with the controller, and tells a restarted one where the workers are; {@code null}
-   * (the launcher form's default) checks nothing.
+   * The controllers' HTTP addresses, comma-separated. The worker checks through each, every
+   * second, that it shares a cluster with that controller, and tells a restarted one where the
+   * workers are; {@code null} (the launcher form's default) checks nothing.
    */
   public WorkerOptions setControllerUrl(String url) { this.controllerUrl = url; return this; }
 }

@@ -57,7 +57,7 @@ public class WorkerVerticle extends AbstractVerticle {
   private int concurrency;
   private int accepted;
   private long heartbeatTimer = -1;
-  private ControllerLink link;
+  private List<ControllerLink> links = List.of();
   private volatile String state = "starting";
 
   /** For the Vert.x launcher: the service is found by the {@code name} in the config. */
@@ -96,7 +96,7 @@ public class WorkerVerticle extends AbstractVerticle {
           state = "serving";
           heartbeatTimer = vertx.setPeriodic(options.getHeartbeatMs(), t -> heartbeat(name));
           heartbeat(name);
-          link = ControllerLink.start(vertx, options.getControllerUrl());
+          links = ControllerLink.start(vertx, options.getControllerUrl());
           log.info("worker {} serves '{}' on device {} (concurrency {}, http port {})",
               id, name, options.getDevice(), concurrency, httpPort());
           started.complete();
@@ -246,9 +246,7 @@ public class WorkerVerticle extends AbstractVerticle {
   }
 
   private Future<Void> closeQuietly() {
-    if (link != null) {
-      link.close();
-    }
+    links.forEach(ControllerLink::close);
     if (runner != null) {
       runner.close();
     }

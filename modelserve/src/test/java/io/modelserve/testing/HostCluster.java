@@ -71,9 +71,19 @@ public final class HostCluster implements AutoCloseable {
 
   /** Starts a worker of {@code service} on {@code h}; waits until the controller lists it. */
   public LocalCluster.Node startWorker(TestHosts.Host h, String service, String device) {
-    LocalCluster.Node node = launch(h, "worker-" + service, List.of("--worker", "--port", "" + WORKER_PORT,
-        "--name", service, "--device", device, "--controller-addr", controllerHost.url(CONTROLLER_PORT),
-        "--worker-addr", h.url(WORKER_PORT)));
+    return startWorker(h, WORKER_PORT, service, device, List.of(controllerHost));
+  }
+
+  /**
+   * Starts a worker of {@code service} on {@code h} at {@code port}, given the addresses of
+   * {@code controllers}; waits until the controller started last lists it.
+   */
+  public LocalCluster.Node startWorker(TestHosts.Host h, int port, String service, String device,
+      List<TestHosts.Host> controllers) {
+    String addrs = String.join(",", controllers.stream().map(c -> c.url(CONTROLLER_PORT)).toList());
+    LocalCluster.Node node = launch(h, "worker-" + service, List.of("--worker", "--port", "" + port,
+        "--name", service, "--device", device, "--controller-addr", addrs,
+        "--worker-addr", h.url(port)));
     Poll.until(START_TIMEOUT, "worker on " + h + " is listed (log " + node.log() + ")", () -> {
       node.assertAlive();
       return worker(node.pid()) != null;
@@ -95,9 +105,14 @@ public final class HostCluster implements AutoCloseable {
     return controller;
   }
 
-  /** The controller's API as this machine reaches it. */
+  /** The API of the controller started last, as this machine reaches it. */
   public URI uri(String pathAndQuery) {
-    return URI.create("http://127.0.0.1:" + apiPorts.get(controllerHost) + pathAndQuery);
+    return uri(controllerHost, pathAndQuery);
+  }
+
+  /** The API of the controller on {@code h}, as this machine reaches it. */
+  public URI uri(TestHosts.Host h, String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + apiPorts.get(h) + pathAndQuery);
   }
 
   public HttpResponse<String> send(HttpRequest request) {

@@ -47,7 +47,11 @@ public final class ClusterNode {
         : String.valueOf(ClusterNode.class.getClassLoader().getResource("cluster.xml")));
     if (options.getJoinHost() != null) {
       int port = options.getJoinPort() > 0 ? options.getJoinPort() : config.getNetworkConfig().getPort();
-      config.getNetworkConfig().getJoin().getTcpIpConfig().addMember(options.getJoinHost() + ":" + port);
+      for (String host : options.getJoinHost().split(",")) {
+        if (!host.isBlank()) {
+          config.getNetworkConfig().getJoin().getTcpIpConfig().addMember(host.trim() + ":" + port);
+        }
+      }
     }
     return config;
   }

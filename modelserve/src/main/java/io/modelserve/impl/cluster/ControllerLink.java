@@ -8,6 +8,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,18 +44,27 @@ public final class ControllerLink {
         .setConnectTimeout((int) PERIOD_MS).setIdleTimeout(30).setKeepAlive(true));
   }
 
-  /** Starts the link, or returns {@code null} when there is no controller URL or no Hazelcast. */
-  public static ControllerLink start(Vertx vertx, String controllerUrl) {
-    if (controllerUrl == null || controllerUrl.isBlank()) {
-      return null;
+  /**
+   * Starts a link to each controller of {@code controllerUrls} (comma-separated); none when
+   * there is no URL or no Hazelcast.
+   */
+  public static List<ControllerLink> start(Vertx vertx, String controllerUrls) {
+    if (controllerUrls == null || controllerUrls.isBlank()) {
+      return List.of();
     }
     JoinList joins = JoinList.of(vertx);
     if (joins == null) {
-      return null;
+      return List.of();
     }
-    ControllerLink link = new ControllerLink(vertx, URI.create(controllerUrl), joins);
-    link.timer = vertx.setPeriodic(PERIOD_MS, t -> link.check());
-    return link;
+    List<ControllerLink> links = new ArrayList<>();
+    for (String url : controllerUrls.split(",")) {
+      if (!url.isBlank()) {
+        ControllerLink link = new ControllerLink(vertx, URI.create(url.trim()), joins);
+        link.timer = vertx.setPeriodic(PERIOD_MS, t -> link.check());
+        links.add(link);
+      }
+    }
+    return links;
   }
 
   private void check() {

@@ -2,6 +2,7 @@ package io.modelserve.examples.echo;
 
 import io.modelserve.testing.HostCluster;
 import io.modelserve.testing.LocalCluster;
+import io.modelserve.testing.TestHosts;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -64,6 +65,11 @@ final class Load implements AutoCloseable {
   /** The same load on a cluster spread over test hosts. */
   static Load start(HostCluster cluster, String path, int total, int concurrency) {
     return new Load(cluster::uri, cluster::send, path, total, concurrency);
+  }
+
+  /** The same load on one controller of a cluster spread over test hosts. */
+  static Load start(HostCluster cluster, TestHosts.Host controller, String path, int total, int concurrency) {
+    return new Load(p -> cluster.uri(controller, p), cluster::send, path, total, concurrency);
   }
 
   /** Answers so far from the worker with this id. */
