@@ -27,6 +27,7 @@ public class WorkerOptions {
   private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private String advertisedHost = "127.0.0.1";
+  private String controllerUrl;
 
   public WorkerOptions() {}
 
@@ -45,6 +46,7 @@ public class WorkerOptions {
     maxBodyBytes = json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES);
     requestTimeoutMs = json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
     advertisedHost = json.getString("advertisedHost", "127.0.0.1");
+    controllerUrl = json.getString("controllerUrl");
   }
 
   public JsonObject toJson() {
@@ -58,7 +60,8 @@ public class WorkerOptions {
         .put("drainTimeoutMs", drainTimeoutMs)
         .put("maxBodyBytes", maxBodyBytes)
         .put("requestTimeoutMs", requestTimeoutMs)
-        .put("advertisedHost", advertisedHost);
+        .put("advertisedHost", advertisedHost)
+        .put("controllerUrl", controllerUrl);
   }
 
   public String getName() { return name; }
@@ -110,4 +113,13 @@ public class WorkerOptions {
 
   /** The host others use to reach this worker; shown in the controller's status. */
   public WorkerOptions setAdvertisedHost(String host) { this.advertisedHost = host; return this; }
+
+  public String getControllerUrl() { return controllerUrl; }
+
+  /**
+   * The controllers' HTTP addresses, comma-separated. The worker checks through each, every
+   * second, that it shares a cluster with that controller, and tells a restarted one where the
+   * workers are; {@code null} (the launcher form's default) checks nothing.
+   */
+  public WorkerOptions setControllerUrl(String url) { this.controllerUrl = url; return this; }
 }

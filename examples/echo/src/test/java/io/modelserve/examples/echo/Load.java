@@ -1,6 +1,9 @@
 package io.modelserve.examples.echo;
 
+import io.modelserve.testing.HostCluster;
 import io.modelserve.testing.LocalCluster;
+import io.modelserve.testing.TestHosts;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -12,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * Closed-loop load for behaviour tests: {@code concurrency} clients send GETs back to back until
@@ -28,14 +32,20 @@ final class Load implements AutoCloseable {
   private final ExecutorService clients;
   private final int total;
 
-  private Load(LocalCluster cluster, java.net.URI uri, int total, int concurrency, Duration giveUpAfter) {
+  private Load(Function<String, URI> uris, Function<HttpRequest, HttpResponse<String>> client,
+      String path, int total, int concurrency) {
+    this(uris, client, path, total, concurrency, Duration.ofSeconds(60));
+  }
+
+  private Load(Function<String, URI> uris, Function<HttpRequest, HttpResponse<String>> client,
+      String path, int total, int concurrency, Duration giveUpAfter) {
     this.total = total;
     this.clients = Executors.newFixedThreadPool(concurrency);
     for (int i = 0; i < concurrency; i++) {
       clients.execute(() -> {
         while (!stopped.get() && sent.incrementAndGet() <= total) {
           try {
-            HttpResponse<String> r = cluster.send(HttpRequest.newBuilder(uri)
+            HttpResponse<String> r = client.apply(HttpRequest.newBuilder(uris.apply(path))
                 // one connection per client, as browsers and most clients use: giving up closes it
                 .version(java.net.http.HttpClient.Version.HTTP_1_1)
                 .timeout(giveUpAfter).GET().build());
@@ -52,12 +62,12 @@ final class Load implements AutoCloseable {
   }
 
   static Load start(LocalCluster cluster, String path, int total, int concurrency) {
-    return new Load(cluster, cluster.uri(path), total, concurrency, Duration.ofSeconds(60));
+    return new Load(cluster::uri, cluster::send, path, total, concurrency);
   }
 
   /** Load on one controller of several. */
   static Load start(LocalCluster cluster, LocalCluster.Node controller, String path, int total, int concurrency) {
-    return new Load(cluster, cluster.uri(controller, path), total, concurrency, Duration.ofSeconds(60));
+    return new Load(p -> cluster.uri(controller, p), cluster::send, path, total, concurrency);
   }
 
   /**
@@ -65,7 +75,23 @@ final class Load implements AutoCloseable {
    * send the next one at once: the impatient side of an overload.
    */
   static Load impatient(LocalCluster cluster, String path, int concurrency, Duration giveUpAfter) {
-    return new Load(cluster, cluster.uri(path), Integer.MAX_VALUE, concurrency, giveUpAfter);
+    return new Load(cluster::uri, cluster::send, path, Integer.MAX_VALUE, concurrency, giveUpAfter);
+  }
+
+  /** The same load on a cluster spread over test hosts. */
+  static Load start(HostCluster cluster, String path, int total, int concurrency) {
+    return new Load(cluster::uri, cluster::send, path, total, concurrency);
+  }
+
+  /** The same load on one controller of a cluster spread over test hosts. */
+  static Load start(HostCluster cluster, TestHosts.Host controller, String path, int total, int concurrency) {
+    return new Load(p -> cluster.uri(controller, p), cluster::send, path, total, concurrency);
+  }
+
+  /** Answers so far from the worker with this id. */
+  long from(String workerId) {
+    LongAdder a = workers.get(workerId);
+    return a == null ? 0 : a.sum();
   }
 
   /** Blocks until every request is answered. */
