@@ -60,6 +60,8 @@ public class WorkerVerticle extends AbstractVerticle {
   private HttpServer http;
   private int concurrency;
   private int accepted;
+  /** The most the device ever held at once (shown at {@code /_/health}): bounded, whatever the controllers do. */
+  private int maxHeld;
   private long heartbeatTimer = -1;
   private List<ControllerLink> links = List.of();
   private volatile String state = "starting";
@@ -120,6 +122,7 @@ public class WorkerVerticle extends AbstractVerticle {
         req.response().putHeader("content-type", "application/json").end(new JsonObject()
             .put("status", state).put("id", id).put("service", name)
             .put("device", options.getDevice()).put("running", runner.running()).put("stuck", runner.stuck())
+            .put("maxHeld", maxHeld)
             .put("cluster", ClusterNode.describe(vertx)).toBuffer());
       } else if (path.equals("/" + name) || path.startsWith("/" + name + "/")) {
         if (!"serving".equals(state)) {
@@ -169,6 +172,7 @@ public class WorkerVerticle extends AbstractVerticle {
       return;
     }
     DeviceRunner.Inference job = start(env.request(), env.timeoutMs());
+    maxHeld = Math.max(maxHeld, runner.occupied());
     String key = dispatchKey(env.origin(), env.id());
     if (env.id() != 0) {
       queued.put(key, new Dispatch(job, cancelled));

@@ -19,8 +19,9 @@ class TwoControllersTest {
   @Test
   void twoControllersKeepFourWorkersBusyAndOneSurvivesTheOthersKill() {
     try (LocalCluster c = LocalCluster.builder(Main.class.getName()).start()) {
+      java.util.List<LocalCluster.Node> workers = new java.util.ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        c.startWorker("sim", "cpu:50");
+        workers.add(c.startWorker("sim", "cpu:50"));
       }
       LocalCluster.Node first = c.controller();
       LocalCluster.Node second = c.startAnotherController();
@@ -38,6 +39,10 @@ class TwoControllersTest {
         assertTrue(efficiency >= 0.95, "efficiency " + efficiency + " (" + qps + " QPS); " + one + "; " + two);
         assertEquals(0, one.notOk(), one.toString());
         assertEquals(0, two.notOk(), two.toString());
+        for (LocalCluster.Node w : workers) {
+          int maxHeld = Http.json(c.getFromWorker(w, "/_/health")).getInteger("maxHeld");
+          assertTrue(maxHeld <= 2, "the two controllers together gave a worker " + maxHeld + " requests at once");
+        }
 
         two.stop();
         second.kill();
