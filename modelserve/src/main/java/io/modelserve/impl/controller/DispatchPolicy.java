@@ -106,7 +106,6 @@ final class DispatchPolicy {
     long now = clock.getAsLong();
     long deadline = now + TimeUnit.MILLISECONDS.toNanos(options.getRequestTimeoutMs());
     PendingRequest p = new PendingRequest(service, request, deadline, answer);
-    p.queuedNanos = now;
     p.timerId = transport.setTimer(options.getRequestTimeoutMs(), () -> timeOut(p));
     if (options.getMaxQueueWaitMs() > 0) {
       p.queueTimerId = transport.setTimer(options.getMaxQueueWaitMs(), () -> waitedTooLong(p));

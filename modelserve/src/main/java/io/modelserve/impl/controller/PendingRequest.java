@@ -17,7 +17,6 @@ final class PendingRequest {
   /** This dispatch's id, by which the worker may be asked to give the request back. */
   long id;
   boolean withdrawing;
-  long queuedNanos;
   long dispatchedNanos;
   long timerId = -1;
   /** The timer of {@code --max-queue-wait-ms} while queued, else -1. */
