@@ -132,13 +132,23 @@ public final class HostCluster implements AutoCloseable {
 
   /** {@code /_/status} as JSON. */
   public JsonObject status() {
-    return new JsonObject(get("/_/status").body());
+    return status(controllerHost);
+  }
+
+  /** {@code /_/status} of the controller on {@code h}, as JSON. */
+  public JsonObject status(TestHosts.Host h) {
+    return new JsonObject(send(HttpRequest.newBuilder(uri(h, "/_/status")).timeout(Duration.ofSeconds(5)).build()).body());
   }
 
   /** The workers the controller lists, of every service. */
   public List<JsonObject> workers() {
+    return workers(controllerHost);
+  }
+
+  /** The workers the controller on {@code h} lists, of every service. */
+  public List<JsonObject> workers(TestHosts.Host h) {
     List<JsonObject> out = new ArrayList<>();
-    JsonObject services = status().getJsonObject("services", new JsonObject());
+    JsonObject services = status(h).getJsonObject("services", new JsonObject());
     for (String name : services.fieldNames()) {
       for (Object w : services.getJsonObject(name).getJsonArray("workers", new JsonArray())) {
         out.add((JsonObject) w);
