@@ -15,6 +15,10 @@ public final class HttpResponses {
     if (out.ended() || out.closed()) {
       return;
     }
+    if (r.status() < 200) {
+      // an informational status as the final answer would leave the client waiting for ever
+      r = Errors.json(500, "an answer with informational status " + r.status() + " cannot be sent", null, null);
+    }
     out.setStatusCode(r.status());
     r.headers().forEach(out::putHeader);
     out.putHeader("content-type", r.contentType());

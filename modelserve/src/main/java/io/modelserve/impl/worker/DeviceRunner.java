@@ -127,9 +127,11 @@ public final class DeviceRunner {
         if (r == null) {
           throw new IllegalStateException("inference returned null");
         }
-        context.runOnContext(v -> promise.tryComplete(r));
+        ApiResponse answer = isFinal(r.status()) ? r : badStatus(r.status());
+        context.runOnContext(v -> promise.tryComplete(answer));
       } catch (ApiException e) {
-        context.runOnContext(v -> promise.tryComplete(Errors.json(e.status(), e.getMessage(), service, null)));
+        ApiResponse answer = isFinal(e.status()) ? Errors.json(e.status(), e.getMessage(), service, null) : badStatus(e.status());
+        context.runOnContext(v -> promise.tryComplete(answer));
       } catch (Throwable t) {
         if (!(t instanceof InterruptedException)) {
           log.warn("'{}' inference failed: {}", service, t.toString());
@@ -140,6 +142,20 @@ public final class DeviceRunner {
         running.decrementAndGet();
       }
     }
+  }
+
+  /**
+   * An HTTP answer's status must be final: a 1xx would leave the client waiting for the real
+   * answer, and a status outside 100-599 cannot be written at all.
+   */
+  static boolean isFinal(int status) {
+    return status >= 200 && status <= 599;
+  }
+
+  private ApiResponse badStatus(int status) {
+    log.warn("'{}' answered HTTP status {}; answering 500 instead", service, status);
+    return Errors.json(500, "the model answered HTTP status " + status + ", which is not a final status (200-599)",
+        service, null);
   }
 
   /** Inferences running on the device right now. */
