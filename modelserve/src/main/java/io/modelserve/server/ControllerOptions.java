@@ -14,6 +14,7 @@ public class ControllerOptions {
   public static final String DEFAULT_WEBROOT = ".";
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
   public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
+  public static final int DEFAULT_MAX_FIELDS = 1_024;
   public static final int DEFAULT_MAX_QUEUE = 1_000;
   public static final long DEFAULT_WORKER_TIMEOUT_MS = 1_500;
 
@@ -22,6 +23,7 @@ public class ControllerOptions {
   private String webroot = DEFAULT_WEBROOT;
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+  private int maxFields = DEFAULT_MAX_FIELDS;
   private int maxQueue = DEFAULT_MAX_QUEUE;
   private long workerTimeoutMs = DEFAULT_WORKER_TIMEOUT_MS;
 
@@ -37,6 +39,7 @@ public class ControllerOptions {
     webroot = json.getString("webroot", DEFAULT_WEBROOT);
     requestTimeoutMs = json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
     maxBodyBytes = json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES);
+    maxFields = json.getInteger("maxFields", DEFAULT_MAX_FIELDS);
     maxQueue = json.getInteger("maxQueue", DEFAULT_MAX_QUEUE);
     workerTimeoutMs = json.getLong("workerTimeoutMs", DEFAULT_WORKER_TIMEOUT_MS);
   }
@@ -48,6 +51,7 @@ public class ControllerOptions {
         .put("webroot", webroot)
         .put("requestTimeoutMs", requestTimeoutMs)
         .put("maxBodyBytes", maxBodyBytes)
+        .put("maxFields", maxFields)
         .put("maxQueue", maxQueue)
         .put("workerTimeoutMs", workerTimeoutMs);
   }
@@ -76,6 +80,14 @@ public class ControllerOptions {
 
   /** Bodies over this size are answered 413. */
   public ControllerOptions setMaxBodyBytes(long bytes) { this.maxBodyBytes = bytes; return this; }
+
+  public int getMaxFields() { return maxFields; }
+
+  /**
+   * Query parameters (414 beyond), url-encoded form fields or multipart parts (413 beyond) one
+   * request may carry.
+   */
+  public ControllerOptions setMaxFields(int maxFields) { this.maxFields = maxFields; return this; }
 
   public int getMaxQueue() { return maxQueue; }
 

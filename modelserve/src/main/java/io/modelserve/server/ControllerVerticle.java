@@ -5,6 +5,7 @@ import io.modelserve.impl.Addresses;
 import io.modelserve.impl.Errors;
 import io.modelserve.impl.cluster.ClusterNode;
 import io.modelserve.impl.controller.Dispatcher;
+import io.modelserve.impl.http.BodyLimits;
 import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
 import io.vertx.core.AbstractVerticle;
@@ -108,7 +109,7 @@ public class ControllerVerticle extends AbstractVerticle {
       ctx.next();
       return;
     }
-    HttpRequestReader.read(req, options.getMaxBodyBytes())
+    HttpRequestReader.read(req, new BodyLimits(options.getMaxBodyBytes(), options.getMaxFields()))
         .onSuccess(request -> dispatcher.submit(name, request, answer -> HttpResponses.write(req.response(), answer)))
         .onFailure(e -> {
           int status = e instanceof ApiException a ? a.status() : 400;

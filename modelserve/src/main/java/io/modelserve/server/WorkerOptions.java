@@ -15,6 +15,7 @@ public class WorkerOptions {
   public static final long DEFAULT_HEARTBEAT_MS = 300;
   public static final long DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
   public static final long DEFAULT_MAX_BODY_BYTES = ControllerOptions.DEFAULT_MAX_BODY_BYTES;
+  public static final int DEFAULT_MAX_FIELDS = ControllerOptions.DEFAULT_MAX_FIELDS;
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = ControllerOptions.DEFAULT_REQUEST_TIMEOUT_MS;
 
   private String name;
@@ -25,6 +26,7 @@ public class WorkerOptions {
   private long heartbeatMs = DEFAULT_HEARTBEAT_MS;
   private long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
   private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+  private int maxFields = DEFAULT_MAX_FIELDS;
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private String advertisedHost = "127.0.0.1";
 
@@ -43,6 +45,7 @@ public class WorkerOptions {
     heartbeatMs = json.getLong("heartbeatMs", DEFAULT_HEARTBEAT_MS);
     drainTimeoutMs = json.getLong("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS);
     maxBodyBytes = json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES);
+    maxFields = json.getInteger("maxFields", DEFAULT_MAX_FIELDS);
     requestTimeoutMs = json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
     advertisedHost = json.getString("advertisedHost", "127.0.0.1");
   }
@@ -57,6 +60,7 @@ public class WorkerOptions {
         .put("heartbeatMs", heartbeatMs)
         .put("drainTimeoutMs", drainTimeoutMs)
         .put("maxBodyBytes", maxBodyBytes)
+        .put("maxFields", maxFields)
         .put("requestTimeoutMs", requestTimeoutMs)
         .put("advertisedHost", advertisedHost);
   }
@@ -100,6 +104,11 @@ public class WorkerOptions {
 
   /** Body limit of the worker's direct HTTP endpoint. */
   public WorkerOptions setMaxBodyBytes(long bytes) { this.maxBodyBytes = bytes; return this; }
+
+  public int getMaxFields() { return maxFields; }
+
+  /** Query parameters, form fields or multipart parts a direct HTTP call may carry. */
+  public WorkerOptions setMaxFields(int maxFields) { this.maxFields = maxFields; return this; }
 
   public long getRequestTimeoutMs() { return requestTimeoutMs; }
 

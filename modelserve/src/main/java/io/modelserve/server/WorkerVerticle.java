@@ -6,6 +6,7 @@ import io.modelserve.Model;
 import io.modelserve.impl.Addresses;
 import io.modelserve.impl.ApiScanner;
 import io.modelserve.impl.cluster.ClusterNode;
+import io.modelserve.impl.http.BodyLimits;
 import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
 import io.modelserve.impl.wire.WireFormat;
@@ -119,7 +120,7 @@ public class WorkerVerticle extends AbstractVerticle {
           HttpResponses.error(req.response(), 503, "worker is " + state, name);
           return;
         }
-        HttpRequestReader.read(req, options.getMaxBodyBytes())
+        HttpRequestReader.read(req, new BodyLimits(options.getMaxBodyBytes(), options.getMaxFields()))
             .compose(r -> start(r, options.getRequestTimeoutMs()).result())
             .onSuccess(r -> HttpResponses.write(req.response(), r))
             .onFailure(e -> HttpResponses.error(req.response(), statusOf(e), e.getMessage(), name));

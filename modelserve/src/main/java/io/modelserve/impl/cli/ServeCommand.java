@@ -76,6 +76,11 @@ public final class ServeCommand {
       description = "Larger bodies are answered 413 (default ${DEFAULT-VALUE}).")
   long maxBodyBytes;
 
+  @Option(names = "--max-fields", defaultValue = "" + ControllerOptions.DEFAULT_MAX_FIELDS,
+      description = "Query parameters (414 beyond), form fields or multipart parts (413 beyond) a request may carry "
+          + "(default ${DEFAULT-VALUE}).")
+  int maxFields;
+
   @Option(names = "--max-queue", defaultValue = "" + ControllerOptions.DEFAULT_MAX_QUEUE,
       description = "Controller: requests a service may have waiting; beyond, 503 with Retry-After (default ${DEFAULT-VALUE}).")
   int maxQueue;
@@ -115,8 +120,8 @@ public final class ServeCommand {
     if (webroot != null && role.controller && !Files.isDirectory(webroot)) {
       return "--webroot: no such folder: " + webroot;
     }
-    if (timeoutMs <= 0 || maxBodyBytes <= 0 || maxQueue <= 0 || workerTimeoutMs <= 0) {
-      return "--timeout-ms, --max-body-bytes, --max-queue and --worker-timeout-ms must be positive";
+    if (timeoutMs <= 0 || maxBodyBytes <= 0 || maxFields <= 0 || maxQueue <= 0 || workerTimeoutMs <= 0) {
+      return "--timeout-ms, --max-body-bytes, --max-fields, --max-queue and --worker-timeout-ms must be positive";
     }
     return null;
   }
@@ -137,6 +142,7 @@ public final class ServeCommand {
         .setWebroot(webroot.toString())
         .setRequestTimeoutMs(timeoutMs)
         .setMaxBodyBytes(maxBodyBytes)
+        .setMaxFields(maxFields)
         .setMaxQueue(maxQueue)
         .setWorkerTimeoutMs(workerTimeoutMs);
   }
@@ -150,6 +156,7 @@ public final class ServeCommand {
         .setConcurrency(concurrency)
         .setDrainTimeoutMs(drainTimeoutMs)
         .setMaxBodyBytes(maxBodyBytes)
+        .setMaxFields(maxFields)
         .setRequestTimeoutMs(timeoutMs)
         .setAdvertisedHost(ownHost());
   }
