@@ -1,6 +1,7 @@
 package io.modelserve.server;
 
 import io.modelserve.ApiException;
+import io.modelserve.ApiResponse;
 import io.modelserve.impl.Addresses;
 import io.modelserve.impl.Errors;
 import io.modelserve.impl.cluster.ClusterNode;
@@ -8,11 +9,13 @@ import io.modelserve.impl.controller.Dispatcher;
 import io.modelserve.impl.http.BodyLimits;
 import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
+import io.modelserve.impl.http.RequestChecks;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -69,8 +72,19 @@ public class ControllerVerticle extends AbstractVerticle {
     bus.<JsonObject>consumer(Addresses.LEFT, m -> dispatcher.onLeft(m.body().getString("id")));
     vertx.setPeriodic(Math.max(50, options.getWorkerTimeoutMs() / 6), t -> dispatcher.dropSilentWorkers());
 
-    server = vertx.createHttpServer();
-    server.requestHandler(router()).listen(options.getPort(), options.getHost())
+    // 100 Continue is decided per request: a request refused is refused before its body
+    server = vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(false));
+    Router router = router();
+    server.invalidRequestHandler(RequestChecks::invalid);
+    server.requestHandler(req -> {
+      ApiResponse problem = RequestChecks.problem(req);
+      if (problem != null) {
+        RequestChecks.refuse(req, problem);
+      } else {
+        router.handle(req);
+      }
+    });
+    server.listen(options.getPort(), options.getHost())
         .onSuccess(s -> {
           log.info("controller listening on http://{}:{} (webroot {})", options.getHost(), s.actualPort(),
               Path.of(options.getWebroot()).toAbsolutePath().normalize());
@@ -95,10 +109,12 @@ public class ControllerVerticle extends AbstractVerticle {
         .handler(StaticHandler.create(FileSystemAccess.ROOT, webroot).setCachingEnabled(false).setIndexPage("index.html"));
     router.route().handler(ctx -> {
       String name = serviceName(ctx.request());
-      HttpResponses.write(ctx.response(), dispatcher.unknown(name.isEmpty() ? "/" : name));
+      RequestChecks.refuse(ctx.request(), dispatcher.unknown(name.isEmpty() ? "/" : name));
     });
-    router.errorHandler(500, ctx -> HttpResponses.error(ctx.response(), 500,
-        ctx.failure() == null ? "internal error" : ctx.failure().toString(), null));
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
+      router.errorHandler(status, ctx -> RequestChecks.refuse(ctx.request(), Errors.json(status,
+          ctx.failure() == null ? "request failed with status " + status : ctx.failure().toString(), null, null)));
+    }
     return router;
   }
 
@@ -109,6 +125,16 @@ public class ControllerVerticle extends AbstractVerticle {
       ctx.next();
       return;
     }
+    // refused before the body is read: a client need not send a body that nobody will read
+    ApiException tooLarge = HttpRequestReader.checkLength(req, options.getMaxBodyBytes());
+    ApiResponse refusal = tooLarge != null
+        ? Errors.json(tooLarge.status(), tooLarge.getMessage(), name, null)
+        : dispatcher.admit(name);
+    if (refusal != null) {
+      RequestChecks.refuse(req, refusal);
+      return;
+    }
+    RequestChecks.acceptBody(req);
     HttpRequestReader.read(req, new BodyLimits(options.getMaxBodyBytes(), options.getMaxFields()))
         .onSuccess(request -> dispatcher.submit(name, request, answer -> HttpResponses.write(req.response(), answer)))
         .onFailure(e -> {

@@ -5,10 +5,12 @@ import io.modelserve.ApiRequest;
 import io.modelserve.Model;
 import io.modelserve.impl.Addresses;
 import io.modelserve.impl.ApiScanner;
+import io.modelserve.impl.Errors;
 import io.modelserve.impl.cluster.ClusterNode;
 import io.modelserve.impl.http.BodyLimits;
 import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
+import io.modelserve.impl.http.RequestChecks;
 import io.modelserve.impl.wire.WireFormat;
 import io.modelserve.impl.worker.DeviceRunner;
 import io.vertx.core.AbstractVerticle;
@@ -19,6 +21,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,8 +110,14 @@ public class WorkerVerticle extends AbstractVerticle {
   }
 
   private Future<Void> startHttp(String name) {
-    http = vertx.createHttpServer();
+    http = vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(false));
+    http.invalidRequestHandler(RequestChecks::invalid);
     http.requestHandler(req -> {
+      var problem = RequestChecks.problem(req);
+      if (problem != null) {
+        RequestChecks.refuse(req, problem);
+        return;
+      }
       String path = req.path();
       if (path.equals("/_/health")) {
         req.response().putHeader("content-type", "application/json").end(new JsonObject()
@@ -117,15 +126,21 @@ public class WorkerVerticle extends AbstractVerticle {
             .put("cluster", ClusterNode.describe(vertx)).toBuffer());
       } else if (path.equals("/" + name) || path.startsWith("/" + name + "/")) {
         if (!"serving".equals(state)) {
-          HttpResponses.error(req.response(), 503, "worker is " + state, name);
+          RequestChecks.refuse(req, Errors.json(503, "worker is " + state, name, null).withHeader("Retry-After", "1"));
           return;
         }
+        var tooLarge = HttpRequestReader.checkLength(req, options.getMaxBodyBytes());
+        if (tooLarge != null) {
+          RequestChecks.refuse(req, Errors.json(tooLarge.status(), tooLarge.getMessage(), name, null));
+          return;
+        }
+        RequestChecks.acceptBody(req);
         HttpRequestReader.read(req, new BodyLimits(options.getMaxBodyBytes(), options.getMaxFields()))
             .compose(r -> start(r, options.getRequestTimeoutMs()).result())
             .onSuccess(r -> HttpResponses.write(req.response(), r))
             .onFailure(e -> HttpResponses.error(req.response(), statusOf(e), e.getMessage(), name));
       } else {
-        HttpResponses.error(req.response(), 404, "this worker serves /" + name + " and /_/health", name);
+        RequestChecks.refuse(req, Errors.json(404, "this worker serves /" + name + " and /_/health", name, null));
       }
     });
     return http.listen(options.getPort(), options.getHost()).mapEmpty();

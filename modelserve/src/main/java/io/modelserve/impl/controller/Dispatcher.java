@@ -75,6 +75,27 @@ public final class Dispatcher {
   }
 
   /**
+   * Whether a request for {@code service} may be queued now: null if so, else the 404 or 503
+   * (with Retry-After) that {@link #submit} would answer, so that the HTTP front can refuse a
+   * request before reading its body.
+   */
+  public ApiResponse admit(String service) {
+    ServiceState s = services.get(service);
+    if (s == null) {
+      return unknown(service);
+    }
+    if (liveWorkers(s) == 0) {
+      return Errors.json(503, "no live worker serves '" + service + "'", service, null).withHeader("Retry-After", "1");
+    }
+    if (s.queue.size() >= options.getMaxQueue()) {
+      s.rejected++;
+      return Errors.json(503, "service '" + service + "' is over capacity: "
+          + s.queue.size() + " requests queued", service, null).withHeader("Retry-After", "1");
+    }
+    return null;
+  }
+
+  /**
    * Queues {@code request} for a worker of {@code service}; {@code answer} gets the worker's
    * answer or an error (404, 503, 502, 504), exactly once.
    */
