@@ -10,6 +10,7 @@ import io.modelserve.impl.http.BodyLimits;
 import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
 import io.modelserve.impl.http.RequestChecks;
+import io.modelserve.impl.http.WebAssets;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -37,9 +38,6 @@ import org.slf4j.LoggerFactory;
 public class ControllerVerticle extends AbstractVerticle {
 
   private static final Logger log = LoggerFactory.getLogger(ControllerVerticle.class);
-
-  private static final String WEB_ASSETS =
-      "^/$|^/[^?]*\\.(?i:html?|m?js|css|map|png|jpe?g|gif|svg|webp|ico|woff2?|ttf|txt|wasm)$";
 
   private ControllerOptions options;
   private Dispatcher dispatcher;
@@ -103,10 +101,17 @@ public class ControllerVerticle extends AbstractVerticle {
         "unknown path " + ctx.request().path() + "; try /_/health or /_/status", null));
     router.route().handler(this::service);
     String webroot = Path.of(options.getWebroot()).toAbsolutePath().normalize().toString();
-    // only web assets: the webroot defaults to the working directory, whose other files
-    // (configuration, logs) are nobody's business
-    router.routeWithRegex(WEB_ASSETS).method(HttpMethod.GET).method(HttpMethod.HEAD)
-        .handler(StaticHandler.create(FileSystemAccess.ROOT, webroot).setCachingEnabled(false).setIndexPage("index.html"));
+    // only the page and its assets: the webroot defaults to the working directory, whose other
+    // files (build output, sources, configuration, logs) are nobody's business
+    StaticHandler statics = StaticHandler.create(FileSystemAccess.ROOT, webroot).setCachingEnabled(false)
+        .setIndexPage("index.html");
+    router.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
+      if (WebAssets.servable(ctx.normalizedPath())) {
+        statics.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
     router.route().handler(ctx -> {
       String name = serviceName(ctx.request());
       RequestChecks.refuse(ctx.request(), dispatcher.unknown(name.isEmpty() ? "/" : name));

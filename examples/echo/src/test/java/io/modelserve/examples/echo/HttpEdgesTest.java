@@ -146,4 +146,16 @@ class HttpEdgesTest {
       }
     }
   }
+
+  @Test
+  void theWebrootServesThePageButNotBuildOutput() {
+    // the webroot is the module folder here, as with the default working directory
+    HttpResponse<String> page = cluster.get("/");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("<html"), page.body());
+    HttpResponse<String> classpath = cluster.get("/target/classpath.txt");
+    assertEquals(404, classpath.statusCode(), classpath.body());
+    assertFalse(classpath.body().contains(".jar"), classpath.body());
+    assertEquals(404, cluster.get("/pom.xml").statusCode());
+  }
 }
