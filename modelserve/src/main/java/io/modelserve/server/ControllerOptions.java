@@ -17,6 +17,8 @@ public class ControllerOptions {
   public static final int DEFAULT_MAX_FIELDS = 1_024;
   public static final int DEFAULT_MAX_QUEUE = 1_000;
   public static final long DEFAULT_WORKER_TIMEOUT_MS = 1_500;
+  /** About twice the time workers took to re-register with a restarted controller here (1.0-1.6 s). */
+  public static final long DEFAULT_STARTUP_GRACE_MS = 3_000;
 
   private int port = DEFAULT_PORT;
   private String host = DEFAULT_HOST;
@@ -26,6 +28,7 @@ public class ControllerOptions {
   private int maxFields = DEFAULT_MAX_FIELDS;
   private int maxQueue = DEFAULT_MAX_QUEUE;
   private long workerTimeoutMs = DEFAULT_WORKER_TIMEOUT_MS;
+  private long startupGraceMs = DEFAULT_STARTUP_GRACE_MS;
 
   public ControllerOptions() {}
 
@@ -42,6 +45,7 @@ public class ControllerOptions {
     maxFields = json.getInteger("maxFields", DEFAULT_MAX_FIELDS);
     maxQueue = json.getInteger("maxQueue", DEFAULT_MAX_QUEUE);
     workerTimeoutMs = json.getLong("workerTimeoutMs", DEFAULT_WORKER_TIMEOUT_MS);
+    startupGraceMs = json.getLong("startupGraceMs", DEFAULT_STARTUP_GRACE_MS);
   }
 
   public JsonObject toJson() {
@@ -53,7 +57,8 @@ public class ControllerOptions {
         .put("maxBodyBytes", maxBodyBytes)
         .put("maxFields", maxFields)
         .put("maxQueue", maxQueue)
-        .put("workerTimeoutMs", workerTimeoutMs);
+        .put("workerTimeoutMs", workerTimeoutMs)
+        .put("startupGraceMs", startupGraceMs);
   }
 
   public int getPort() { return port; }
@@ -98,4 +103,12 @@ public class ControllerOptions {
 
   /** A worker silent this long is taken as dead: nothing more is routed to it. */
   public ControllerOptions setWorkerTimeoutMs(long ms) { this.workerTimeoutMs = ms; return this; }
+
+  public long getStartupGraceMs() { return startupGraceMs; }
+
+  /**
+   * For this long after the controller starts, a name no worker has registered answers 503 with
+   * Retry-After rather than 404: its workers may not have been heard from yet. 0 turns it off.
+   */
+  public ControllerOptions setStartupGraceMs(long ms) { this.startupGraceMs = ms; return this; }
 }

@@ -24,6 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,7 @@ public class ControllerVerticle extends AbstractVerticle {
   private ControllerOptions options;
   private Dispatcher dispatcher;
   private HttpServer server;
+  private long listeningSinceNanos;
 
   /** For the Vert.x launcher: options come from the deployment config. */
   public ControllerVerticle() {}
@@ -84,6 +86,7 @@ public class ControllerVerticle extends AbstractVerticle {
     });
     server.listen(options.getPort(), options.getHost())
         .onSuccess(s -> {
+          listeningSinceNanos = System.nanoTime();
           log.info("controller listening on http://{}:{} (webroot {})", options.getHost(), s.actualPort(),
               Path.of(options.getWebroot()).toAbsolutePath().normalize());
           started.complete();
@@ -114,13 +117,28 @@ public class ControllerVerticle extends AbstractVerticle {
     });
     router.route().handler(ctx -> {
       String name = serviceName(ctx.request());
-      RequestChecks.refuse(ctx.request(), dispatcher.unknown(name.isEmpty() ? "/" : name));
+      RequestChecks.refuse(ctx.request(), unknown(name.isEmpty() ? "/" : name));
     });
     for (int status : new int[] {400, 404, 405, 413, 500}) {
       router.errorHandler(status, ctx -> RequestChecks.refuse(ctx.request(), Errors.json(status,
           ctx.failure() == null ? "request failed with status " + status : ctx.failure().toString(), null, null)));
     }
     return router;
+  }
+
+  /**
+   * A name no worker has registered. Right after a (re)start the workers have not all been
+   * heard from yet, so the name may well exist: 503 with Retry-After until the start-up grace
+   * has passed, then 404.
+   */
+  private ApiResponse unknown(String name) {
+    long sinceMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - listeningSinceNanos);
+    if (sinceMs < options.getStartupGraceMs()) {
+      return Errors.json(503, "no worker of '" + name + "' has registered yet: the controller started "
+          + sinceMs + " ms ago and workers register within " + options.getStartupGraceMs() + " ms", name, null)
+          .withHeader("Retry-After", "1");
+    }
+    return dispatcher.unknown(name);
   }
 
   private void service(RoutingContext ctx) {

@@ -11,9 +11,9 @@ class OptionsJsonTest {
   @Test
   void controllerOptionsRoundTrip() {
     ControllerOptions o = new ControllerOptions().setPort(1).setHost("h").setWebroot("w").setRequestTimeoutMs(2)
-        .setMaxBodyBytes(3).setMaxFields(6).setMaxQueue(4).setWorkerTimeoutMs(5);
+        .setMaxBodyBytes(3).setMaxFields(6).setMaxQueue(4).setWorkerTimeoutMs(5).setStartupGraceMs(8);
     assertEquals(new JsonObject("{\"port\":1,\"host\":\"h\",\"webroot\":\"w\",\"requestTimeoutMs\":2,"
-        + "\"maxBodyBytes\":3,\"maxFields\":6,\"maxQueue\":4,\"workerTimeoutMs\":5}"), o.toJson());
+        + "\"maxBodyBytes\":3,\"maxFields\":6,\"maxQueue\":4,\"workerTimeoutMs\":5,\"startupGraceMs\":8}"), o.toJson());
     assertEquals(o.toJson(), new ControllerOptions(o.toJson()).toJson());
     assertEquals(o.toJson(), new ControllerOptions(o).toJson());
     assertEquals(ControllerOptions.DEFAULT_PORT, new ControllerOptions(new JsonObject()).getPort());

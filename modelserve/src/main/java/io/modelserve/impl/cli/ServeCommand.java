@@ -89,6 +89,11 @@ public final class ServeCommand {
       description = "Controller: a worker silent this long is dropped and its requests retried (default ${DEFAULT-VALUE}).")
   long workerTimeoutMs;
 
+  @Option(names = "--startup-grace-ms", defaultValue = "" + ControllerOptions.DEFAULT_STARTUP_GRACE_MS,
+      description = "Controller: for this long after it starts, an unknown service name answers 503 with Retry-After, "
+          + "not 404, while workers re-register; 0 turns it off (default ${DEFAULT-VALUE}).")
+  long startupGraceMs;
+
   @Option(names = "--concurrency", defaultValue = "0",
       description = "Worker: inferences at once on the device (default: the service's @Api(concurrency), usually 1).")
   int concurrency;
@@ -120,6 +125,9 @@ public final class ServeCommand {
     if (webroot != null && role.controller && !Files.isDirectory(webroot)) {
       return "--webroot: no such folder: " + webroot;
     }
+    if (startupGraceMs < 0) {
+      return "--startup-grace-ms must not be negative";
+    }
     if (timeoutMs <= 0 || maxBodyBytes <= 0 || maxFields <= 0 || maxQueue <= 0 || workerTimeoutMs <= 0) {
       return "--timeout-ms, --max-body-bytes, --max-fields, --max-queue and --worker-timeout-ms must be positive";
     }
@@ -144,7 +152,8 @@ public final class ServeCommand {
         .setMaxBodyBytes(maxBodyBytes)
         .setMaxFields(maxFields)
         .setMaxQueue(maxQueue)
-        .setWorkerTimeoutMs(workerTimeoutMs);
+        .setWorkerTimeoutMs(workerTimeoutMs)
+        .setStartupGraceMs(startupGraceMs);
   }
 
   WorkerOptions workerOptions() {

@@ -26,7 +26,7 @@ class HttpEdgesTest {
   @BeforeAll
   static void start() {
     cluster = LocalCluster.builder(Main.class.getName())
-        .controllerArgs("--max-body-bytes", "1048576", "--max-queue", "1").start();
+        .controllerArgs("--max-body-bytes", "1048576", "--max-queue", "1", "--startup-grace-ms", "0").start();
     echo = cluster.startWorker("echo");
     // one inference at a time, 3 s each: a few requests fill it and its queue
     cluster.startWorker("sim", "cpu:3000");
