@@ -16,6 +16,8 @@ public class ControllerOptions {
   public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
   public static final int DEFAULT_MAX_FIELDS = 1_024;
   public static final int DEFAULT_MAX_QUEUE = 1_000;
+  public static final long DEFAULT_HEADER_TIMEOUT_MS = 10_000;
+  public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
   public static final long DEFAULT_WORKER_TIMEOUT_MS = 1_500;
   /** About twice the time workers took to re-register with a restarted controller here (1.0-1.6 s). */
   public static final long DEFAULT_STARTUP_GRACE_MS = 3_000;
@@ -26,6 +28,8 @@ public class ControllerOptions {
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   private int maxFields = DEFAULT_MAX_FIELDS;
+  private long headerTimeoutMs = DEFAULT_HEADER_TIMEOUT_MS;
+  private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
   private int maxQueue = DEFAULT_MAX_QUEUE;
   private long workerTimeoutMs = DEFAULT_WORKER_TIMEOUT_MS;
   private long startupGraceMs = DEFAULT_STARTUP_GRACE_MS;
@@ -43,6 +47,8 @@ public class ControllerOptions {
     requestTimeoutMs = json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
     maxBodyBytes = json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES);
     maxFields = json.getInteger("maxFields", DEFAULT_MAX_FIELDS);
+    headerTimeoutMs = json.getLong("headerTimeoutMs", DEFAULT_HEADER_TIMEOUT_MS);
+    idleTimeoutMs = json.getLong("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS);
     maxQueue = json.getInteger("maxQueue", DEFAULT_MAX_QUEUE);
     workerTimeoutMs = json.getLong("workerTimeoutMs", DEFAULT_WORKER_TIMEOUT_MS);
     startupGraceMs = json.getLong("startupGraceMs", DEFAULT_STARTUP_GRACE_MS);
@@ -56,6 +62,8 @@ public class ControllerOptions {
         .put("requestTimeoutMs", requestTimeoutMs)
         .put("maxBodyBytes", maxBodyBytes)
         .put("maxFields", maxFields)
+        .put("headerTimeoutMs", headerTimeoutMs)
+        .put("idleTimeoutMs", idleTimeoutMs)
         .put("maxQueue", maxQueue)
         .put("workerTimeoutMs", workerTimeoutMs)
         .put("startupGraceMs", startupGraceMs);
@@ -111,4 +119,17 @@ public class ControllerOptions {
    * Retry-After rather than 404: its workers may not have been heard from yet. 0 turns it off.
    */
   public ControllerOptions setStartupGraceMs(long ms) { this.startupGraceMs = ms; return this; }
+
+  public long getHeaderTimeoutMs() { return headerTimeoutMs; }
+
+  /** A connection whose first request has not arrived (headers complete) this long after it opened is closed. */
+  public ControllerOptions setHeaderTimeoutMs(long ms) { this.headerTimeoutMs = ms; return this; }
+
+  public long getIdleTimeoutMs() { return idleTimeoutMs; }
+
+  /**
+   * A connection with no request in progress for this long is closed (a kept-alive one, or one
+   * whose next request's headers come too slowly). A request waiting for its answer is not idle.
+   */
+  public ControllerOptions setIdleTimeoutMs(long ms) { this.idleTimeoutMs = ms; return this; }
 }

@@ -7,6 +7,7 @@ import io.modelserve.impl.Errors;
 import io.modelserve.impl.cluster.ClusterNode;
 import io.modelserve.impl.controller.Dispatcher;
 import io.modelserve.impl.http.BodyLimits;
+import io.modelserve.impl.http.ConnectionTimeouts;
 import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
 import io.modelserve.impl.http.RequestChecks;
@@ -73,17 +74,20 @@ public class ControllerVerticle extends AbstractVerticle {
     vertx.setPeriodic(Math.max(50, options.getWorkerTimeoutMs() / 6), t -> dispatcher.dropSilentWorkers());
 
     // 100 Continue is decided per request: a request refused is refused before its body
-    server = vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(false));
+    server = vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(false)
+        // HTTP/1.1 only: h2c detection would hide a silent connection until its first bytes
+        .setHttp2ClearTextEnabled(false));
     Router router = router();
     server.invalidRequestHandler(RequestChecks::invalid);
-    server.requestHandler(req -> {
-      ApiResponse problem = RequestChecks.problem(req);
-      if (problem != null) {
-        RequestChecks.refuse(req, problem);
-      } else {
-        router.handle(req);
-      }
-    });
+    server.requestHandler(ConnectionTimeouts.install(vertx, server, options.getHeaderTimeoutMs(),
+        options.getIdleTimeoutMs(), req -> {
+          ApiResponse problem = RequestChecks.problem(req);
+          if (problem != null) {
+            RequestChecks.refuse(req, problem);
+          } else {
+            router.handle(req);
+          }
+        }));
     server.listen(options.getPort(), options.getHost())
         .onSuccess(s -> {
           listeningSinceNanos = System.nanoTime();

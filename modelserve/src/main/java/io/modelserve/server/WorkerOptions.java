@@ -16,6 +16,8 @@ public class WorkerOptions {
   public static final long DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
   public static final long DEFAULT_MAX_BODY_BYTES = ControllerOptions.DEFAULT_MAX_BODY_BYTES;
   public static final int DEFAULT_MAX_FIELDS = ControllerOptions.DEFAULT_MAX_FIELDS;
+  public static final long DEFAULT_HEADER_TIMEOUT_MS = ControllerOptions.DEFAULT_HEADER_TIMEOUT_MS;
+  public static final long DEFAULT_IDLE_TIMEOUT_MS = ControllerOptions.DEFAULT_IDLE_TIMEOUT_MS;
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = ControllerOptions.DEFAULT_REQUEST_TIMEOUT_MS;
 
   private String name;
@@ -27,6 +29,8 @@ public class WorkerOptions {
   private long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
   private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   private int maxFields = DEFAULT_MAX_FIELDS;
+  private long headerTimeoutMs = DEFAULT_HEADER_TIMEOUT_MS;
+  private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private String advertisedHost = "127.0.0.1";
 
@@ -46,6 +50,8 @@ public class WorkerOptions {
     drainTimeoutMs = json.getLong("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS);
     maxBodyBytes = json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES);
     maxFields = json.getInteger("maxFields", DEFAULT_MAX_FIELDS);
+    headerTimeoutMs = json.getLong("headerTimeoutMs", DEFAULT_HEADER_TIMEOUT_MS);
+    idleTimeoutMs = json.getLong("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS);
     requestTimeoutMs = json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
     advertisedHost = json.getString("advertisedHost", "127.0.0.1");
   }
@@ -61,6 +67,8 @@ public class WorkerOptions {
         .put("drainTimeoutMs", drainTimeoutMs)
         .put("maxBodyBytes", maxBodyBytes)
         .put("maxFields", maxFields)
+        .put("headerTimeoutMs", headerTimeoutMs)
+        .put("idleTimeoutMs", idleTimeoutMs)
         .put("requestTimeoutMs", requestTimeoutMs)
         .put("advertisedHost", advertisedHost);
   }
@@ -119,4 +127,17 @@ public class WorkerOptions {
 
   /** The host others use to reach this worker; shown in the controller's status. */
   public WorkerOptions setAdvertisedHost(String host) { this.advertisedHost = host; return this; }
+
+  public long getHeaderTimeoutMs() { return headerTimeoutMs; }
+
+  /** A connection whose first request has not arrived (headers complete) this long after it opened is closed. */
+  public WorkerOptions setHeaderTimeoutMs(long ms) { this.headerTimeoutMs = ms; return this; }
+
+  public long getIdleTimeoutMs() { return idleTimeoutMs; }
+
+  /**
+   * A connection with no request in progress for this long is closed (a kept-alive one, or one
+   * whose next request's headers come too slowly). A request waiting for its answer is not idle.
+   */
+  public WorkerOptions setIdleTimeoutMs(long ms) { this.idleTimeoutMs = ms; return this; }
 }

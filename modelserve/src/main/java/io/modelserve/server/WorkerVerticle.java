@@ -8,6 +8,7 @@ import io.modelserve.impl.ApiScanner;
 import io.modelserve.impl.Errors;
 import io.modelserve.impl.cluster.ClusterNode;
 import io.modelserve.impl.http.BodyLimits;
+import io.modelserve.impl.http.ConnectionTimeouts;
 import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
 import io.modelserve.impl.http.RequestChecks;
@@ -22,6 +23,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -110,40 +112,45 @@ public class WorkerVerticle extends AbstractVerticle {
   }
 
   private Future<Void> startHttp(String name) {
-    http = vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(false));
+    http = vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(false)
+        // HTTP/1.1 only: h2c detection would hide a silent connection until its first bytes
+        .setHttp2ClearTextEnabled(false));
     http.invalidRequestHandler(RequestChecks::invalid);
-    http.requestHandler(req -> {
-      var problem = RequestChecks.problem(req);
-      if (problem != null) {
-        RequestChecks.refuse(req, problem);
+    http.requestHandler(ConnectionTimeouts.install(vertx, http, options.getHeaderTimeoutMs(),
+        options.getIdleTimeoutMs(), req -> onHttp(req, name)));
+    return http.listen(options.getPort(), options.getHost()).mapEmpty();
+  }
+
+  private void onHttp(HttpServerRequest req, String name) {
+    var problem = RequestChecks.problem(req);
+    if (problem != null) {
+      RequestChecks.refuse(req, problem);
+      return;
+    }
+    String path = req.path();
+    if (path.equals("/_/health")) {
+      req.response().putHeader("content-type", "application/json").end(new JsonObject()
+          .put("status", state).put("id", id).put("service", name)
+          .put("device", options.getDevice()).put("running", runner.running())
+          .put("cluster", ClusterNode.describe(vertx)).toBuffer());
+    } else if (path.equals("/" + name) || path.startsWith("/" + name + "/")) {
+      if (!"serving".equals(state)) {
+        RequestChecks.refuse(req, Errors.json(503, "worker is " + state, name, null).withHeader("Retry-After", "1"));
         return;
       }
-      String path = req.path();
-      if (path.equals("/_/health")) {
-        req.response().putHeader("content-type", "application/json").end(new JsonObject()
-            .put("status", state).put("id", id).put("service", name)
-            .put("device", options.getDevice()).put("running", runner.running())
-            .put("cluster", ClusterNode.describe(vertx)).toBuffer());
-      } else if (path.equals("/" + name) || path.startsWith("/" + name + "/")) {
-        if (!"serving".equals(state)) {
-          RequestChecks.refuse(req, Errors.json(503, "worker is " + state, name, null).withHeader("Retry-After", "1"));
-          return;
-        }
-        var tooLarge = HttpRequestReader.checkLength(req, options.getMaxBodyBytes());
-        if (tooLarge != null) {
-          RequestChecks.refuse(req, Errors.json(tooLarge.status(), tooLarge.getMessage(), name, null));
-          return;
-        }
-        RequestChecks.acceptBody(req);
-        HttpRequestReader.read(req, new BodyLimits(options.getMaxBodyBytes(), options.getMaxFields()))
-            .compose(r -> start(r, options.getRequestTimeoutMs()).result())
-            .onSuccess(r -> HttpResponses.write(req.response(), r))
-            .onFailure(e -> HttpResponses.error(req.response(), statusOf(e), e.getMessage(), name));
-      } else {
-        RequestChecks.refuse(req, Errors.json(404, "this worker serves /" + name + " and /_/health", name, null));
+      var tooLarge = HttpRequestReader.checkLength(req, options.getMaxBodyBytes());
+      if (tooLarge != null) {
+        RequestChecks.refuse(req, Errors.json(tooLarge.status(), tooLarge.getMessage(), name, null));
+        return;
       }
-    });
-    return http.listen(options.getPort(), options.getHost()).mapEmpty();
+      RequestChecks.acceptBody(req);
+      HttpRequestReader.read(req, new BodyLimits(options.getMaxBodyBytes(), options.getMaxFields()))
+          .compose(r -> start(r, options.getRequestTimeoutMs()).result())
+          .onSuccess(r -> HttpResponses.write(req.response(), r))
+          .onFailure(e -> HttpResponses.error(req.response(), statusOf(e), e.getMessage(), name));
+    } else {
+      RequestChecks.refuse(req, Errors.json(404, "this worker serves /" + name + " and /_/health", name, null));
+    }
   }
 
   private static int statusOf(Throwable e) {

@@ -81,6 +81,15 @@ public final class ServeCommand {
           + "(default ${DEFAULT-VALUE}).")
   int maxFields;
 
+  @Option(names = "--header-timeout-ms", defaultValue = "" + ControllerOptions.DEFAULT_HEADER_TIMEOUT_MS,
+      description = "A connection whose first request's headers have not arrived this long after it opened is closed "
+          + "(default ${DEFAULT-VALUE}).")
+  long headerTimeoutMs;
+
+  @Option(names = "--idle-timeout-ms", defaultValue = "" + ControllerOptions.DEFAULT_IDLE_TIMEOUT_MS,
+      description = "A connection with no request in progress this long is closed (default ${DEFAULT-VALUE}).")
+  long idleTimeoutMs;
+
   @Option(names = "--max-queue", defaultValue = "" + ControllerOptions.DEFAULT_MAX_QUEUE,
       description = "Controller: requests a service may have waiting; beyond, 503 with Retry-After (default ${DEFAULT-VALUE}).")
   int maxQueue;
@@ -128,8 +137,10 @@ public final class ServeCommand {
     if (startupGraceMs < 0) {
       return "--startup-grace-ms must not be negative";
     }
-    if (timeoutMs <= 0 || maxBodyBytes <= 0 || maxFields <= 0 || maxQueue <= 0 || workerTimeoutMs <= 0) {
-      return "--timeout-ms, --max-body-bytes, --max-fields, --max-queue and --worker-timeout-ms must be positive";
+    if (timeoutMs <= 0 || maxBodyBytes <= 0 || maxFields <= 0 || maxQueue <= 0 || workerTimeoutMs <= 0
+        || headerTimeoutMs <= 0 || idleTimeoutMs <= 0) {
+      return "--timeout-ms, --max-body-bytes, --max-fields, --max-queue, --worker-timeout-ms, --header-timeout-ms "
+          + "and --idle-timeout-ms must be positive";
     }
     return null;
   }
@@ -151,6 +162,8 @@ public final class ServeCommand {
         .setRequestTimeoutMs(timeoutMs)
         .setMaxBodyBytes(maxBodyBytes)
         .setMaxFields(maxFields)
+        .setHeaderTimeoutMs(headerTimeoutMs)
+        .setIdleTimeoutMs(idleTimeoutMs)
         .setMaxQueue(maxQueue)
         .setWorkerTimeoutMs(workerTimeoutMs)
         .setStartupGraceMs(startupGraceMs);
@@ -166,6 +179,8 @@ public final class ServeCommand {
         .setDrainTimeoutMs(drainTimeoutMs)
         .setMaxBodyBytes(maxBodyBytes)
         .setMaxFields(maxFields)
+        .setHeaderTimeoutMs(headerTimeoutMs)
+        .setIdleTimeoutMs(idleTimeoutMs)
         .setRequestTimeoutMs(timeoutMs)
         .setAdvertisedHost(ownHost());
   }
