@@ -4,6 +4,7 @@ import io.modelserve.ApiException;
 import io.modelserve.ApiResponse;
 import io.modelserve.impl.Addresses;
 import io.modelserve.impl.Errors;
+import io.modelserve.impl.EventLoopWarmUp;
 import io.modelserve.impl.cluster.ClusterNode;
 import io.modelserve.impl.controller.Dispatcher;
 import io.modelserve.impl.http.BodyLimits;
@@ -63,6 +64,14 @@ public class ControllerVerticle extends AbstractVerticle {
     if (options == null) {
       options = new ControllerOptions(config());
     }
+    // first-use work that takes seconds on a loaded machine: off the event loop
+    vertx.executeBlocking(() -> {
+      EventLoopWarmUp.run();
+      return null;
+    }).onSuccess(v -> serve(started)).onFailure(started::fail);
+  }
+
+  private void serve(Promise<Void> started) {
     dispatcher = new Dispatcher(vertx, options);
     var bus = vertx.eventBus();
     bus.<JsonObject>consumer(Addresses.HEARTBEAT, m -> dispatcher.onHeartbeat(m.body()));

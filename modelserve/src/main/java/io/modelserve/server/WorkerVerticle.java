@@ -6,6 +6,7 @@ import io.modelserve.Model;
 import io.modelserve.impl.Addresses;
 import io.modelserve.impl.ApiScanner;
 import io.modelserve.impl.Errors;
+import io.modelserve.impl.EventLoopWarmUp;
 import io.modelserve.impl.cluster.ClusterNode;
 import io.modelserve.impl.http.BodyLimits;
 import io.modelserve.impl.http.ConnectionTimeouts;
@@ -87,9 +88,17 @@ public class WorkerVerticle extends AbstractVerticle {
     if (options == null) {
       options = new WorkerOptions(config());
     }
-    if (modelClass == null) {
-      modelClass = ApiScanner.find(options.getName(), ApiScanner.scanClasspath());
-    }
+    // scanning the class path and first-use work take seconds on a loaded machine: off the event loop
+    vertx.<Class<? extends Model>>executeBlocking(() -> {
+      EventLoopWarmUp.run();
+      return modelClass != null ? modelClass : ApiScanner.find(options.getName(), ApiScanner.scanClasspath());
+    }).onSuccess(type -> {
+      modelClass = type;
+      serve(started);
+    }).onFailure(started::fail);
+  }
+
+  private void serve(Promise<Void> started) {
     String name = modelClass.getAnnotation(Api.class).name();
     concurrency = options.getConcurrency() > 0 ? options.getConcurrency() : modelClass.getAnnotation(Api.class).concurrency();
     runner = new DeviceRunner(vertx, name, options.getDevice(), Math.max(1, concurrency));

@@ -158,4 +158,13 @@ class HttpEdgesTest {
     assertFalse(classpath.body().contains(".jar"), classpath.body());
     assertEquals(404, cluster.get("/pom.xml").statusCode());
   }
+
+  @Test
+  void noEventLoopIsReportedBlockedWhileTheNodesStartAndServe() {
+    // the warning came at a worker's first heartbeat, 2.1 to 2.5 s on a loaded machine
+    assertEquals(200, cluster.get("/echo?warm=1").statusCode());
+    for (LocalCluster.Node node : List.of(cluster.controller(), echo)) {
+      assertFalse(node.logText().contains("BlockedThreadChecker"), "a blocked event loop in " + node.log());
+    }
+  }
 }
