@@ -129,7 +129,8 @@ public class ControllerOptions {
 
   /**
    * A connection with no request in progress for this long is closed (a kept-alive one, or one
-   * whose next request's headers come too slowly). A request waiting for its answer is not idle.
+   * whose next request's headers come too slowly). A request waiting for its answer is not idle;
+   * one whose body has sent no byte for this long is answered 408.
    */
   public ControllerOptions setIdleTimeoutMs(long ms) { this.idleTimeoutMs = ms; return this; }
 }

@@ -171,16 +171,12 @@ public class ControllerVerticle extends AbstractVerticle {
       return;
     }
     RequestChecks.acceptBody(req);
-    HttpRequestReader.read(req, new BodyLimits(options.getMaxBodyBytes(), options.getMaxFields()))
+    HttpRequestReader.read(req, new BodyLimits(options.getMaxBodyBytes(), options.getMaxFields()),
+            options.getIdleTimeoutMs())
         .onSuccess(request -> dispatcher.submit(name, request, answer -> HttpResponses.write(req.response(), answer)))
-        .onFailure(e -> {
-          int status = e instanceof ApiException a ? a.status() : 400;
-          if (status == 413) {
-            // the rest of the body is not read: close rather than leave it in the connection
-            req.response().putHeader("connection", "close");
-          }
-          HttpResponses.write(req.response(), Errors.json(status, e.getMessage(), name, null));
-        });
+        // a body left unread (over the limit, stalled) closes the connection
+        .onFailure(e -> RequestChecks.refuse(req,
+            Errors.json(e instanceof ApiException a ? a.status() : 400, e.getMessage(), name, null)));
   }
 
   private static String serviceName(HttpServerRequest req) {

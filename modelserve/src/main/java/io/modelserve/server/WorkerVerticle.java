@@ -153,10 +153,11 @@ public class WorkerVerticle extends AbstractVerticle {
         return;
       }
       RequestChecks.acceptBody(req);
-      HttpRequestReader.read(req, new BodyLimits(options.getMaxBodyBytes(), options.getMaxFields()))
+      HttpRequestReader.read(req, new BodyLimits(options.getMaxBodyBytes(), options.getMaxFields()),
+              options.getIdleTimeoutMs())
           .compose(r -> start(r, options.getRequestTimeoutMs()).result())
           .onSuccess(r -> HttpResponses.write(req.response(), r))
-          .onFailure(e -> HttpResponses.error(req.response(), statusOf(e), e.getMessage(), name));
+          .onFailure(e -> RequestChecks.refuse(req, Errors.json(statusOf(e), e.getMessage(), name, null)));
     } else {
       RequestChecks.refuse(req, Errors.json(404, "this worker serves /" + name + " and /_/health", name, null));
     }

@@ -87,7 +87,8 @@ public final class ServeCommand {
   long headerTimeoutMs;
 
   @Option(names = "--idle-timeout-ms", defaultValue = "" + ControllerOptions.DEFAULT_IDLE_TIMEOUT_MS,
-      description = "A connection with no request in progress this long is closed (default ${DEFAULT-VALUE}).")
+      description = "A connection with no request in progress this long is closed, and a request body with no byte "
+          + "for this long is answered 408 (default ${DEFAULT-VALUE}).")
   long idleTimeoutMs;
 
   @Option(names = "--max-queue", defaultValue = "" + ControllerOptions.DEFAULT_MAX_QUEUE,

@@ -33,18 +33,38 @@ public final class HttpRequestReader {
     }
   }
 
-  /** Reads and parses {@code req}; fails with an {@link ApiException} carrying 400, 413 or 414. */
-  public static Future<ApiRequest> read(HttpServerRequest req, BodyLimits limits) {
+  /**
+   * Reads and parses {@code req}; fails with an {@link ApiException} carrying 400, 413 or 414,
+   * or 408 when the body stops arriving for {@code idleTimeoutMs}.
+   */
+  public static Future<ApiRequest> read(HttpServerRequest req, BodyLimits limits, long idleTimeoutMs) {
     ApiException early = checkLength(req, limits.maxBodyBytes());
     if (early != null) {
       return Future.failedFuture(early);
     }
     Promise<ApiRequest> promise = Promise.promise();
     Buffer body = Buffer.buffer();
+    Context owner = Vertx.currentContext();
+    long[] stallTimer = {-1};
+    Runnable watch = () -> {
+      if (owner == null) {
+        return;
+      }
+      owner.owner().cancelTimer(stallTimer[0]);
+      stallTimer[0] = owner.owner().setTimer(idleTimeoutMs, id -> promise.tryFail(new ApiException(408,
+          "the request body stopped arriving: nothing for " + idleTimeoutMs + " ms (--idle-timeout-ms)")));
+    };
+    promise.future().onComplete(ar -> {
+      if (owner != null) {
+        owner.owner().cancelTimer(stallTimer[0]);
+      }
+    });
+    watch.run();
     req.handler(chunk -> {
       if (promise.future().isComplete()) {
         return;
       }
+      watch.run();
       if (body.length() + chunk.length() > limits.maxBodyBytes()) {
         promise.tryFail(tooLarge(limits.maxBodyBytes()));
         return;
@@ -56,6 +76,10 @@ public final class HttpRequestReader {
     req.endHandler(v -> {
       if (promise.future().isComplete()) {
         return;
+      }
+      if (owner != null) {
+        // the body is all here: parsing it is no stall
+        owner.owner().cancelTimer(stallTimer[0]);
       }
       Context context = Vertx.currentContext();
       if (context != null && body.length() > PARSE_ON_EVENT_LOOP_MAX) {
