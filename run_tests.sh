@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test, after installing what they need and a fresh machine lacks:
 # Chromium and ChromeDriver (web-page tests, Debian packages, never a browser download),
-# a CJK font (the OCR test renders Chinese), curl. Java 17 and Node.js/npm (for the OCR
+# a CJK font (the OCR test renders Chinese), curl, and as root iproute2 and socat (the test
+# hosts: network namespaces; without root those tests skip, saying so). Java 17 and Node.js/npm (for the OCR
 # model package) are expected on the machine; Maven comes with ./mvnw.
 #
 #   ./run_tests.sh            = install what is missing, then ./mvnw -B verify
@@ -10,7 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 missing=()
-for pkg in chromium chromium-driver fonts-wqy-zenhei curl; do
+wanted=(chromium chromium-driver fonts-wqy-zenhei curl)
+[ "$(id -u)" -eq 0 ] && wanted+=(iproute2 socat)
+for pkg in "${wanted[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -45,7 +45,10 @@ public class ClusterOptions {
 
   public String getJoinHost() { return joinHost; }
 
-  /** A member to join through, added to the file's TCP-IP members: the controller's host. */
+  /**
+   * Members to join through, added to the file's TCP-IP members: the controller's host, or the
+   * hosts of several controllers, comma-separated.
+   */
   public ClusterOptions setJoinHost(String host) { this.joinHost = host; return this; }
 
   public int getJoinPort() { return joinPort; }

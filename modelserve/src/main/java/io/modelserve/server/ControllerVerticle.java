@@ -6,6 +6,8 @@ import io.modelserve.impl.Addresses;
 import io.modelserve.impl.Errors;
 import io.modelserve.impl.EventLoopWarmUp;
 import io.modelserve.impl.cluster.ClusterNode;
+import io.modelserve.impl.cluster.ControllerLink;
+import io.modelserve.impl.cluster.JoinList;
 import io.modelserve.impl.controller.Dispatcher;
 import io.modelserve.impl.http.BodyLimits;
 import io.modelserve.impl.http.ConnectionTimeouts;
@@ -43,7 +45,11 @@ public class ControllerVerticle extends AbstractVerticle {
   private static final Logger log = LoggerFactory.getLogger(ControllerVerticle.class);
 
   private ControllerOptions options;
+  /** Largest cluster hint accepted at {@code POST /_/cluster}. */
+  private static final int MAX_HINT_BYTES = 65_536;
+
   private Dispatcher dispatcher;
+  private JoinList joins;
   private HttpServer server;
   private long listeningSinceNanos;
 
@@ -81,6 +87,10 @@ public class ControllerVerticle extends AbstractVerticle {
     });
     bus.<JsonObject>consumer(Addresses.LEFT, m -> dispatcher.onLeft(m.body().getString("id")));
     vertx.setPeriodic(Math.max(50, options.getWorkerTimeoutMs() / 6), t -> dispatcher.dropSilentWorkers());
+    joins = JoinList.of(vertx);
+    if (joins != null) {
+      vertx.setPeriodic(10_000, t -> joins.expire());
+    }
 
     // 100 Continue is decided per request: a request refused is refused before its body
     server = vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(false)
@@ -113,6 +123,8 @@ public class ControllerVerticle extends AbstractVerticle {
     router.get("/_/status").handler(ctx -> json(ctx, 200, new JsonObject()
         .put("cluster", ClusterNode.describe(vertx))
         .put("services", dispatcher.status())));
+    router.get("/_/cluster").handler(ctx -> json(ctx, 200, joins == null ? new JsonObject() : joins.self()));
+    router.post("/_/cluster").handler(this::clusterHint);
     router.route("/_/*").handler(ctx -> HttpResponses.error(ctx.response(), 404,
         "unknown path " + ctx.request().path() + "; try /_/health or /_/status", null));
     router.route().handler(this::service);
@@ -152,6 +164,43 @@ public class ControllerVerticle extends AbstractVerticle {
           .withHeader("Retry-After", "1");
     }
     return dispatcher.unknown(name);
+  }
+
+  /**
+   * A worker says where its cluster is ({@link ControllerLink}): when this controller is not in
+   * it (it was restarted and formed a cluster of its own), its members join what this node's
+   * Hazelcast searches, so that the next merge check finds them. Answers this node's own.
+   */
+  private void clusterHint(RoutingContext ctx) {
+    if (joins == null) {
+      json(ctx, 200, new JsonObject());
+      return;
+    }
+    String length = ctx.request().getHeader("content-length");
+    if (length == null || !length.matches("\\d{1,5}") || Integer.parseInt(length) > MAX_HINT_BYTES) {
+      HttpResponses.error(ctx.response().putHeader("connection", "close"), 413,
+          "a cluster hint is a JSON object of at most " + MAX_HINT_BYTES + " bytes with a content-length", null);
+      return;
+    }
+    ctx.request().body().onComplete(ar -> {
+      JsonObject hint;
+      try {
+        hint = ar.succeeded() ? ar.result().toJsonObject() : null;
+      } catch (RuntimeException e) {
+        hint = null;
+      }
+      if (hint == null) {
+        HttpResponses.error(ctx.response(), 400, "a cluster hint is a JSON object", null);
+        return;
+      }
+      if (!joins.isMember(hint.getString("uuid", ""))) {
+        int fresh = joins.heard(hint);
+        if (fresh > 0) {
+          log.info("a worker's cluster is at {}: searching there ({} new address(es))", hint.getJsonArray("members"), fresh);
+        }
+      }
+      json(ctx, 200, joins.self());
+    });
   }
 
   private void service(RoutingContext ctx) {

@@ -33,6 +33,7 @@ public class WorkerOptions {
   private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private String advertisedHost = "127.0.0.1";
+  private String controllerUrl;
 
   public WorkerOptions() {}
 
@@ -54,6 +55,7 @@ public class WorkerOptions {
     idleTimeoutMs = json.getLong("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS);
     requestTimeoutMs = json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
     advertisedHost = json.getString("advertisedHost", "127.0.0.1");
+    controllerUrl = json.getString("controllerUrl");
   }
 
   public JsonObject toJson() {
@@ -70,7 +72,8 @@ public class WorkerOptions {
         .put("headerTimeoutMs", headerTimeoutMs)
         .put("idleTimeoutMs", idleTimeoutMs)
         .put("requestTimeoutMs", requestTimeoutMs)
-        .put("advertisedHost", advertisedHost);
+        .put("advertisedHost", advertisedHost)
+        .put("controllerUrl", controllerUrl);
   }
 
   public String getName() { return name; }
@@ -140,4 +143,13 @@ public class WorkerOptions {
    * whose next request's headers come too slowly). A request waiting for its answer is not idle.
    */
   public WorkerOptions setIdleTimeoutMs(long ms) { this.idleTimeoutMs = ms; return this; }
+
+  public String getControllerUrl() { return controllerUrl; }
+
+  /**
+   * The controllers' HTTP addresses, comma-separated. The worker checks through each, every
+   * second, that it shares a cluster with that controller, and tells a restarted one where the
+   * workers are; {@code null} (the launcher form's default) checks nothing.
+   */
+  public WorkerOptions setControllerUrl(String url) { this.controllerUrl = url; return this; }
 }

@@ -8,6 +8,7 @@ import io.modelserve.impl.ApiScanner;
 import io.modelserve.impl.Errors;
 import io.modelserve.impl.EventLoopWarmUp;
 import io.modelserve.impl.cluster.ClusterNode;
+import io.modelserve.impl.cluster.ControllerLink;
 import io.modelserve.impl.http.BodyLimits;
 import io.modelserve.impl.http.ConnectionTimeouts;
 import io.modelserve.impl.http.HttpRequestReader;
@@ -63,6 +64,7 @@ public class WorkerVerticle extends AbstractVerticle {
   private int concurrency;
   private int accepted;
   private long heartbeatTimer = -1;
+  private List<ControllerLink> links = List.of();
   private volatile String state = "starting";
 
   /** For the Vert.x launcher: the service is found by the {@code name} in the config. */
@@ -109,6 +111,7 @@ public class WorkerVerticle extends AbstractVerticle {
           state = "serving";
           heartbeatTimer = vertx.setPeriodic(options.getHeartbeatMs(), t -> heartbeat(name));
           heartbeat(name);
+          links = ControllerLink.start(vertx, options.getControllerUrl());
           log.info("worker {} serves '{}' on device {} (concurrency {}, http port {})",
               id, name, options.getDevice(), concurrency, httpPort());
           started.complete();
@@ -276,6 +279,7 @@ public class WorkerVerticle extends AbstractVerticle {
   }
 
   private Future<Void> closeQuietly() {
+    links.forEach(ControllerLink::close);
     if (runner != null) {
       runner.close();
     }

@@ -145,10 +145,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts a node JVM with any arguments, waiting for nothing (for command-line tests). */
   public Node launch(String name, List<String> args) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    cmd.addAll(b.jvmArgs);
-    cmd.addAll(List.of("-cp", classPath(), b.mainClass));
-    cmd.addAll(args);
+    List<String> cmd = javaCommand(args);
     Path log = logDir.resolve(name + ".log");
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd).directory(b.workDir.toFile())
@@ -160,6 +157,20 @@ public final class LocalCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The command line of a node JVM of this cluster's module with {@code args}. */
+  public List<String> javaCommand(List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(b.jvmArgs);
+    cmd.addAll(List.of("-cp", classPath(), b.mainClass));
+    cmd.addAll(args);
+    return cmd;
+  }
+
+  /** The nodes' working directory. */
+  public Path workDir() {
+    return b.workDir;
   }
 
   public Node controller() {
@@ -256,7 +267,7 @@ public final class LocalCluster implements AutoCloseable {
     final Path log;
     int httpPort = -1;
 
-    Node(String name, Process process, Path log) {
+    public Node(String name, Process process, Path log) {
       this.name = name;
       this.process = process;
       this.log = log;
@@ -306,7 +317,7 @@ public final class LocalCluster implements AutoCloseable {
       }
     }
 
-    void assertAlive() {
+    public void assertAlive() {
       if (!process.isAlive()) {
         throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + logText());
       }

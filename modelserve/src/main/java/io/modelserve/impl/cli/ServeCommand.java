@@ -5,6 +5,8 @@ import io.modelserve.server.WorkerOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,10 +45,11 @@ public final class ServeCommand {
       description = "Worker: passed to init(device): a GPU index (0, 1, ...) or cpu (default ${DEFAULT-VALUE}).")
   String device;
 
-  @Option(names = "--controller-addr", paramLabel = "URL",
-      description = "The controller's URL. A worker joins the cluster through its host; "
+  @Option(names = "--controller-addr", paramLabel = "URL", split = ",",
+      description = "The controller's URL. A worker joins the cluster through its host and tells it every second "
+          + "where the workers are (several controllers: URLs separated by commas); "
           + "the controller binds its cluster traffic to it (default http://127.0.0.1:<port>).")
-  URI controllerAddr;
+  List<URI> controllerAddrs;
 
   @Option(names = "--worker-addr", paramLabel = "URL",
       description = "Worker: the URL other members reach this worker at; its host carries cluster traffic "
@@ -124,10 +127,15 @@ public final class ServeCommand {
     if (port != null && (port < 0 || port > 65535)) {
       return "--port must be between 0 and 65535, not " + port;
     }
-    for (URI uri : new URI[] {controllerAddr, workerAddr}) {
+    List<URI> urls = new ArrayList<>(controllerAddrs == null ? List.of() : controllerAddrs);
+    urls.add(workerAddr);
+    for (URI uri : urls) {
       if (uri != null && (uri.getHost() == null || !"http".equals(uri.getScheme()))) {
         return "not an http://host:port URL: " + uri;
       }
+    }
+    if (role.controller && controllerAddrs != null && controllerAddrs.size() > 1) {
+      return "--controller-addr: a controller has one address of its own";
     }
     if (clusterConfig != null && !Files.isRegularFile(clusterConfig)) {
       return "--cluster-config: no such file: " + clusterConfig;
@@ -183,17 +191,25 @@ public final class ServeCommand {
         .setHeaderTimeoutMs(headerTimeoutMs)
         .setIdleTimeoutMs(idleTimeoutMs)
         .setRequestTimeoutMs(timeoutMs)
-        .setAdvertisedHost(ownHost());
+        .setAdvertisedHost(ownHost())
+        .setControllerUrl(controllerAddrs == null || controllerAddrs.isEmpty()
+            ? "http://127.0.0.1:" + ControllerOptions.DEFAULT_PORT
+            : String.join(",", controllerAddrs.stream().map(URI::toString).toList()));
   }
 
   /** The host this node's cluster traffic uses: that of its own address flag. */
   String ownHost() {
-    URI own = role.controller ? controllerAddr : workerAddr;
+    URI own = role.controller ? controllerAddr() : workerAddr;
     return own == null ? "127.0.0.1" : own.getHost();
   }
 
-  /** Worker: the controller's host, joined through. */
+  /** Worker: the controllers' hosts, comma-separated, joined through. */
   String joinHost() {
-    return controllerAddr == null ? "127.0.0.1" : controllerAddr.getHost();
+    return controllerAddrs == null || controllerAddrs.isEmpty() ? "127.0.0.1"
+        : String.join(",", controllerAddrs.stream().map(URI::getHost).toList());
+  }
+
+  private URI controllerAddr() {
+    return controllerAddrs == null || controllerAddrs.isEmpty() ? null : controllerAddrs.get(0);
   }
 }

@@ -3,6 +3,7 @@ package io.modelserve.impl.cluster;
 import com.hazelcast.config.ClasspathXmlConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
+import com.hazelcast.config.TcpIpConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.modelserve.impl.EventLoopWarmUp;
 import io.modelserve.server.ClusterOptions;
@@ -16,6 +17,8 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileNotFoundException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Starts a clustered Vert.x on Hazelcast from a {@link ClusterOptions}. */
 public final class ClusterNode {
@@ -37,15 +40,49 @@ public final class ClusterNode {
       config = new ClasspathXmlConfig("cluster.xml");
     }
     config.setProperty("hazelcast.local.localAddress", options.getHost());
+    RecoveryDefaults.apply(config);
+    dropLoopbackMembers(config, options.getHost());
     // Hazelcast ignores unknown properties; this one lets /_/status say which file is in force
     config.setProperty(SOURCE_PROPERTY, options.getConfigFile() != null
         ? Path.of(options.getConfigFile()).toAbsolutePath().normalize().toString()
         : String.valueOf(ClusterNode.class.getClassLoader().getResource("cluster.xml")));
     if (options.getJoinHost() != null) {
       int port = options.getJoinPort() > 0 ? options.getJoinPort() : config.getNetworkConfig().getPort();
-      config.getNetworkConfig().getJoin().getTcpIpConfig().addMember(options.getJoinHost() + ":" + port);
+      for (String host : options.getJoinHost().split(",")) {
+        if (!host.isBlank()) {
+          config.getNetworkConfig().getJoin().getTcpIpConfig().addMember(host.trim() + ":" + port);
+        }
+      }
     }
     return config;
+  }
+
+  /**
+   * A node reached at a host other than loopback cannot find anyone at the loopback members of
+   * the file (they name its own host's ports, for single-machine use), and each one it tries
+   * while searching for other clusters costs Hazelcast a 5 s connection timeout: 20 of them make
+   * a merge check take minutes. Such a node keeps only the members on other hosts.
+   */
+  static void dropLoopbackMembers(Config config, String ownHost) {
+    if (ownHost == null || isLoopback(ownHost)) {
+      return;
+    }
+    TcpIpConfig tcp = config.getNetworkConfig().getJoin().getTcpIpConfig();
+    List<String> kept = new ArrayList<>();
+    for (String member : tcp.getMembers()) {
+      if (!isLoopback(JoinList.hostOf(member))) {
+        kept.add(member);
+      }
+    }
+    if (kept.size() != tcp.getMembers().size()) {
+      tcp.setMembers(kept);
+    }
+  }
+
+  /** Whether {@code host} is a loopback name or literal; never asks DNS about other names. */
+  static boolean isLoopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
   }
 
   public static Future<Vertx> start(ClusterOptions options) {
@@ -80,7 +117,8 @@ public final class ClusterNode {
         out.put("name", instance.getConfig().getClusterName())
             .put("members", instance.getCluster().getMembers().size())
             .put("config", instance.getConfig().getProperty(SOURCE_PROPERTY))
-            .put("address", instance.getCluster().getLocalMember().getAddress().toString());
+            .put("address", instance.getCluster().getLocalMember().getAddress().toString())
+            .put("master", JoinList.master(instance));
       }
     }
     return out;

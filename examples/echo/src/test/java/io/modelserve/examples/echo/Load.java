@@ -1,6 +1,9 @@
 package io.modelserve.examples.echo;
 
+import io.modelserve.testing.HostCluster;
 import io.modelserve.testing.LocalCluster;
+import io.modelserve.testing.TestHosts;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -12,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * Closed-loop load for behaviour tests: {@code concurrency} clients send GETs back to back until
@@ -29,13 +33,18 @@ final class Load implements AutoCloseable {
   private final int total;
 
   private Load(LocalCluster cluster, String path, int total, int concurrency) {
+    this(cluster::uri, cluster::send, path, total, concurrency);
+  }
+
+  private Load(Function<String, URI> uris, Function<HttpRequest, HttpResponse<String>> client,
+      String path, int total, int concurrency) {
     this.total = total;
     this.clients = Executors.newFixedThreadPool(concurrency);
     for (int i = 0; i < concurrency; i++) {
       clients.execute(() -> {
         while (!stopped.get() && sent.incrementAndGet() <= total) {
           try {
-            HttpResponse<String> r = cluster.send(HttpRequest.newBuilder(cluster.uri(path))
+            HttpResponse<String> r = client.apply(HttpRequest.newBuilder(uris.apply(path))
                 .timeout(Duration.ofSeconds(60)).GET().build());
             statuses.computeIfAbsent(r.statusCode(), k -> new LongAdder()).increment();
             r.headers().firstValue("x-model-serve-worker")
@@ -51,6 +60,22 @@ final class Load implements AutoCloseable {
 
   static Load start(LocalCluster cluster, String path, int total, int concurrency) {
     return new Load(cluster, path, total, concurrency);
+  }
+
+  /** The same load on a cluster spread over test hosts. */
+  static Load start(HostCluster cluster, String path, int total, int concurrency) {
+    return new Load(cluster::uri, cluster::send, path, total, concurrency);
+  }
+
+  /** The same load on one controller of a cluster spread over test hosts. */
+  static Load start(HostCluster cluster, TestHosts.Host controller, String path, int total, int concurrency) {
+    return new Load(p -> cluster.uri(controller, p), cluster::send, path, total, concurrency);
+  }
+
+  /** Answers so far from the worker with this id. */
+  long from(String workerId) {
+    LongAdder a = workers.get(workerId);
+    return a == null ? 0 : a.sum();
   }
 
   /** Blocks until every request is answered. */
