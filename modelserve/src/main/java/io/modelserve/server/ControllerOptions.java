@@ -14,19 +14,28 @@ public class ControllerOptions {
   public static final String DEFAULT_WEBROOT = ".";
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
   public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
+  public static final int DEFAULT_MAX_FIELDS = 1_024;
   public static final int DEFAULT_MAX_QUEUE = 1_000;
+  public static final long DEFAULT_HEADER_TIMEOUT_MS = 10_000;
+  public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
   public static final long DEFAULT_WORKER_TIMEOUT_MS = 1_500;
   /** 0: a request waits in the queue as long as its timeout allows. */
   public static final long DEFAULT_MAX_QUEUE_WAIT_MS = 0;
+  /** About twice the time workers took to re-register with a restarted controller here (1.0-1.6 s). */
+  public static final long DEFAULT_STARTUP_GRACE_MS = 3_000;
 
   private int port = DEFAULT_PORT;
   private String host = DEFAULT_HOST;
   private String webroot = DEFAULT_WEBROOT;
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+  private int maxFields = DEFAULT_MAX_FIELDS;
+  private long headerTimeoutMs = DEFAULT_HEADER_TIMEOUT_MS;
+  private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
   private int maxQueue = DEFAULT_MAX_QUEUE;
   private long workerTimeoutMs = DEFAULT_WORKER_TIMEOUT_MS;
   private long maxQueueWaitMs = DEFAULT_MAX_QUEUE_WAIT_MS;
+  private long startupGraceMs = DEFAULT_STARTUP_GRACE_MS;
 
   public ControllerOptions() {}
 
@@ -40,9 +49,13 @@ public class ControllerOptions {
     webroot = json.getString("webroot", DEFAULT_WEBROOT);
     requestTimeoutMs = json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
     maxBodyBytes = json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES);
+    maxFields = json.getInteger("maxFields", DEFAULT_MAX_FIELDS);
+    headerTimeoutMs = json.getLong("headerTimeoutMs", DEFAULT_HEADER_TIMEOUT_MS);
+    idleTimeoutMs = json.getLong("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS);
     maxQueue = json.getInteger("maxQueue", DEFAULT_MAX_QUEUE);
     workerTimeoutMs = json.getLong("workerTimeoutMs", DEFAULT_WORKER_TIMEOUT_MS);
     maxQueueWaitMs = json.getLong("maxQueueWaitMs", DEFAULT_MAX_QUEUE_WAIT_MS);
+    startupGraceMs = json.getLong("startupGraceMs", DEFAULT_STARTUP_GRACE_MS);
   }
 
   public JsonObject toJson() {
@@ -52,9 +65,13 @@ public class ControllerOptions {
         .put("webroot", webroot)
         .put("requestTimeoutMs", requestTimeoutMs)
         .put("maxBodyBytes", maxBodyBytes)
+        .put("maxFields", maxFields)
+        .put("headerTimeoutMs", headerTimeoutMs)
+        .put("idleTimeoutMs", idleTimeoutMs)
         .put("maxQueue", maxQueue)
         .put("workerTimeoutMs", workerTimeoutMs)
-        .put("maxQueueWaitMs", maxQueueWaitMs);
+        .put("maxQueueWaitMs", maxQueueWaitMs)
+        .put("startupGraceMs", startupGraceMs);
   }
 
   public int getPort() { return port; }
@@ -82,6 +99,14 @@ public class ControllerOptions {
   /** Bodies over this size are answered 413. */
   public ControllerOptions setMaxBodyBytes(long bytes) { this.maxBodyBytes = bytes; return this; }
 
+  public int getMaxFields() { return maxFields; }
+
+  /**
+   * Query parameters (414 beyond), url-encoded form fields or multipart parts (413 beyond) one
+   * request may carry.
+   */
+  public ControllerOptions setMaxFields(int maxFields) { this.maxFields = maxFields; return this; }
+
   public int getMaxQueue() { return maxQueue; }
 
   /** Requests a service may have waiting for a worker; beyond it, 503 with Retry-After. */
@@ -99,4 +124,26 @@ public class ControllerOptions {
    * rather than kept for a client that may have given up; 0 (the default) turns it off.
    */
   public ControllerOptions setMaxQueueWaitMs(long ms) { this.maxQueueWaitMs = ms; return this; }
+
+  public long getStartupGraceMs() { return startupGraceMs; }
+
+  /**
+   * For this long after the controller starts, a name no worker has registered answers 503 with
+   * Retry-After rather than 404: its workers may not have been heard from yet. 0 turns it off.
+   */
+  public ControllerOptions setStartupGraceMs(long ms) { this.startupGraceMs = ms; return this; }
+
+  public long getHeaderTimeoutMs() { return headerTimeoutMs; }
+
+  /** A connection whose first request has not arrived (headers complete) this long after it opened is closed. */
+  public ControllerOptions setHeaderTimeoutMs(long ms) { this.headerTimeoutMs = ms; return this; }
+
+  public long getIdleTimeoutMs() { return idleTimeoutMs; }
+
+  /**
+   * A connection with no request in progress for this long is closed (a kept-alive one, or one
+   * whose next request's headers come too slowly). A request waiting for its answer is not idle;
+   * one whose body has sent no byte for this long is answered 408.
+   */
+  public ControllerOptions setIdleTimeoutMs(long ms) { this.idleTimeoutMs = ms; return this; }
 }

@@ -1,19 +1,26 @@
 package io.modelserve.server;
 
 import io.modelserve.ApiException;
+import io.modelserve.ApiResponse;
 import io.modelserve.impl.Addresses;
 import io.modelserve.impl.Errors;
+import io.modelserve.impl.EventLoopWarmUp;
 import io.modelserve.impl.cluster.ClusterNode;
 import io.modelserve.impl.cluster.ControllerLink;
 import io.modelserve.impl.cluster.JoinList;
 import io.modelserve.impl.controller.Dispatcher;
+import io.modelserve.impl.http.BodyLimits;
+import io.modelserve.impl.http.ConnectionTimeouts;
 import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
+import io.modelserve.impl.http.RequestChecks;
+import io.modelserve.impl.http.WebAssets;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,6 +28,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +44,6 @@ public class ControllerVerticle extends AbstractVerticle {
 
   private static final Logger log = LoggerFactory.getLogger(ControllerVerticle.class);
 
-  private static final String WEB_ASSETS =
-      "^/$|^/[^?]*\\.(?i:html?|m?js|css|map|png|jpe?g|gif|svg|webp|ico|woff2?|ttf|txt|wasm)$";
-
   private ControllerOptions options;
   /** Largest cluster hint accepted at {@code POST /_/cluster}. */
   private static final int MAX_HINT_BYTES = 65_536;
@@ -46,6 +51,7 @@ public class ControllerVerticle extends AbstractVerticle {
   private Dispatcher dispatcher;
   private JoinList joins;
   private HttpServer server;
+  private long listeningSinceNanos;
 
   /** For the Vert.x launcher: options come from the deployment config. */
   public ControllerVerticle() {}
@@ -64,6 +70,14 @@ public class ControllerVerticle extends AbstractVerticle {
     if (options == null) {
       options = new ControllerOptions(config());
     }
+    // first-use work that takes seconds on a loaded machine: off the event loop
+    vertx.executeBlocking(() -> {
+      EventLoopWarmUp.run();
+      return null;
+    }).onSuccess(v -> serve(started)).onFailure(started::fail);
+  }
+
+  private void serve(Promise<Void> started) {
     dispatcher = new Dispatcher(vertx, options);
     var bus = vertx.eventBus();
     bus.<JsonObject>consumer(Addresses.HEARTBEAT, m -> dispatcher.onHeartbeat(m.body()));
@@ -78,9 +92,24 @@ public class ControllerVerticle extends AbstractVerticle {
       vertx.setPeriodic(10_000, t -> joins.expire());
     }
 
-    server = vertx.createHttpServer();
-    server.requestHandler(router()).listen(options.getPort(), options.getHost())
+    // 100 Continue is decided per request: a request refused is refused before its body
+    server = vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(false)
+        // HTTP/1.1 only: h2c detection would hide a silent connection until its first bytes
+        .setHttp2ClearTextEnabled(false));
+    Router router = router();
+    server.invalidRequestHandler(RequestChecks::invalid);
+    server.requestHandler(ConnectionTimeouts.install(vertx, server, options.getHeaderTimeoutMs(),
+        options.getIdleTimeoutMs(), req -> {
+          ApiResponse problem = RequestChecks.problem(req);
+          if (problem != null) {
+            RequestChecks.refuse(req, problem);
+          } else {
+            router.handle(req);
+          }
+        }));
+    server.listen(options.getPort(), options.getHost())
         .onSuccess(s -> {
+          listeningSinceNanos = System.nanoTime();
           log.info("controller listening on http://{}:{} (webroot {})", options.getHost(), s.actualPort(),
               Path.of(options.getWebroot()).toAbsolutePath().normalize());
           started.complete();
@@ -100,17 +129,41 @@ public class ControllerVerticle extends AbstractVerticle {
         "unknown path " + ctx.request().path() + "; try /_/health or /_/status", null));
     router.route().handler(this::service);
     String webroot = Path.of(options.getWebroot()).toAbsolutePath().normalize().toString();
-    // only web assets: the webroot defaults to the working directory, whose other files
-    // (configuration, logs) are nobody's business
-    router.routeWithRegex(WEB_ASSETS).method(HttpMethod.GET).method(HttpMethod.HEAD)
-        .handler(StaticHandler.create(FileSystemAccess.ROOT, webroot).setCachingEnabled(false).setIndexPage("index.html"));
+    // only the page and its assets: the webroot defaults to the working directory, whose other
+    // files (build output, sources, configuration, logs) are nobody's business
+    StaticHandler statics = StaticHandler.create(FileSystemAccess.ROOT, webroot).setCachingEnabled(false)
+        .setIndexPage("index.html");
+    router.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
+      if (WebAssets.servable(ctx.normalizedPath())) {
+        statics.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
     router.route().handler(ctx -> {
       String name = serviceName(ctx.request());
-      HttpResponses.write(ctx.response(), dispatcher.unknown(name.isEmpty() ? "/" : name));
+      RequestChecks.refuse(ctx.request(), unknown(name.isEmpty() ? "/" : name));
     });
-    router.errorHandler(500, ctx -> HttpResponses.error(ctx.response(), 500,
-        ctx.failure() == null ? "internal error" : ctx.failure().toString(), null));
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
+      router.errorHandler(status, ctx -> RequestChecks.refuse(ctx.request(), Errors.json(status,
+          ctx.failure() == null ? "request failed with status " + status : ctx.failure().toString(), null, null)));
+    }
     return router;
+  }
+
+  /**
+   * A name no worker has registered. Right after a (re)start the workers have not all been
+   * heard from yet, so the name may well exist: 503 with Retry-After until the start-up grace
+   * has passed, then 404.
+   */
+  private ApiResponse unknown(String name) {
+    long sinceMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - listeningSinceNanos);
+    if (sinceMs < options.getStartupGraceMs()) {
+      return Errors.json(503, "no worker of '" + name + "' has registered yet: the controller started "
+          + sinceMs + " ms ago and workers register within " + options.getStartupGraceMs() + " ms", name, null)
+          .withHeader("Retry-After", "1");
+    }
+    return dispatcher.unknown(name);
   }
 
   /**
@@ -157,20 +210,26 @@ public class ControllerVerticle extends AbstractVerticle {
       ctx.next();
       return;
     }
-    HttpRequestReader.read(req, options.getMaxBodyBytes())
+    // refused before the body is read: a client need not send a body that nobody will read
+    ApiException tooLarge = HttpRequestReader.checkLength(req, options.getMaxBodyBytes());
+    ApiResponse refusal = tooLarge != null
+        ? Errors.json(tooLarge.status(), tooLarge.getMessage(), name, null)
+        : dispatcher.admit(name);
+    if (refusal != null) {
+      RequestChecks.refuse(req, refusal);
+      return;
+    }
+    RequestChecks.acceptBody(req);
+    HttpRequestReader.read(req, new BodyLimits(options.getMaxBodyBytes(), options.getMaxFields()),
+            options.getIdleTimeoutMs())
         .onSuccess(request -> {
           Runnable clientGone = dispatcher.submit(name, request, answer -> HttpResponses.write(req.response(), answer));
           // the connection closed before the answer: drop the request, or tell its worker
           req.response().closeHandler(v -> clientGone.run());
         })
-        .onFailure(e -> {
-          int status = e instanceof ApiException a ? a.status() : 400;
-          if (status == 413) {
-            // the rest of the body is not read: close rather than leave it in the connection
-            req.response().putHeader("connection", "close");
-          }
-          HttpResponses.write(req.response(), Errors.json(status, e.getMessage(), name, null));
-        });
+        // a body left unread (over the limit, stalled) closes the connection
+        .onFailure(e -> RequestChecks.refuse(req,
+            Errors.json(e instanceof ApiException a ? a.status() : 400, e.getMessage(), name, null)));
   }
 
   private static String serviceName(HttpServerRequest req) {

@@ -15,6 +15,9 @@ public class WorkerOptions {
   public static final long DEFAULT_HEARTBEAT_MS = 300;
   public static final long DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
   public static final long DEFAULT_MAX_BODY_BYTES = ControllerOptions.DEFAULT_MAX_BODY_BYTES;
+  public static final int DEFAULT_MAX_FIELDS = ControllerOptions.DEFAULT_MAX_FIELDS;
+  public static final long DEFAULT_HEADER_TIMEOUT_MS = ControllerOptions.DEFAULT_HEADER_TIMEOUT_MS;
+  public static final long DEFAULT_IDLE_TIMEOUT_MS = ControllerOptions.DEFAULT_IDLE_TIMEOUT_MS;
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = ControllerOptions.DEFAULT_REQUEST_TIMEOUT_MS;
 
   private String name;
@@ -25,6 +28,9 @@ public class WorkerOptions {
   private long heartbeatMs = DEFAULT_HEARTBEAT_MS;
   private long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
   private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+  private int maxFields = DEFAULT_MAX_FIELDS;
+  private long headerTimeoutMs = DEFAULT_HEADER_TIMEOUT_MS;
+  private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private String advertisedHost = "127.0.0.1";
   private String controllerUrl;
@@ -44,6 +50,9 @@ public class WorkerOptions {
     heartbeatMs = json.getLong("heartbeatMs", DEFAULT_HEARTBEAT_MS);
     drainTimeoutMs = json.getLong("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS);
     maxBodyBytes = json.getLong("maxBodyBytes", DEFAULT_MAX_BODY_BYTES);
+    maxFields = json.getInteger("maxFields", DEFAULT_MAX_FIELDS);
+    headerTimeoutMs = json.getLong("headerTimeoutMs", DEFAULT_HEADER_TIMEOUT_MS);
+    idleTimeoutMs = json.getLong("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS);
     requestTimeoutMs = json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
     advertisedHost = json.getString("advertisedHost", "127.0.0.1");
     controllerUrl = json.getString("controllerUrl");
@@ -59,6 +68,9 @@ public class WorkerOptions {
         .put("heartbeatMs", heartbeatMs)
         .put("drainTimeoutMs", drainTimeoutMs)
         .put("maxBodyBytes", maxBodyBytes)
+        .put("maxFields", maxFields)
+        .put("headerTimeoutMs", headerTimeoutMs)
+        .put("idleTimeoutMs", idleTimeoutMs)
         .put("requestTimeoutMs", requestTimeoutMs)
         .put("advertisedHost", advertisedHost)
         .put("controllerUrl", controllerUrl);
@@ -104,6 +116,11 @@ public class WorkerOptions {
   /** Body limit of the worker's direct HTTP endpoint. */
   public WorkerOptions setMaxBodyBytes(long bytes) { this.maxBodyBytes = bytes; return this; }
 
+  public int getMaxFields() { return maxFields; }
+
+  /** Query parameters, form fields or multipart parts a direct HTTP call may carry. */
+  public WorkerOptions setMaxFields(int maxFields) { this.maxFields = maxFields; return this; }
+
   public long getRequestTimeoutMs() { return requestTimeoutMs; }
 
   /** Inference timeout for requests that carry none (direct HTTP calls, the service address). */
@@ -113,6 +130,19 @@ public class WorkerOptions {
 
   /** The host others use to reach this worker; shown in the controller's status. */
   public WorkerOptions setAdvertisedHost(String host) { this.advertisedHost = host; return this; }
+
+  public long getHeaderTimeoutMs() { return headerTimeoutMs; }
+
+  /** A connection whose first request has not arrived (headers complete) this long after it opened is closed. */
+  public WorkerOptions setHeaderTimeoutMs(long ms) { this.headerTimeoutMs = ms; return this; }
+
+  public long getIdleTimeoutMs() { return idleTimeoutMs; }
+
+  /**
+   * A connection with no request in progress for this long is closed (a kept-alive one, or one
+   * whose next request's headers come too slowly). A request waiting for its answer is not idle.
+   */
+  public WorkerOptions setIdleTimeoutMs(long ms) { this.idleTimeoutMs = ms; return this; }
 
   public String getControllerUrl() { return controllerUrl; }
 

@@ -5,10 +5,15 @@ import io.modelserve.ApiRequest;
 import io.modelserve.Model;
 import io.modelserve.impl.Addresses;
 import io.modelserve.impl.ApiScanner;
+import io.modelserve.impl.Errors;
+import io.modelserve.impl.EventLoopWarmUp;
 import io.modelserve.impl.cluster.ClusterNode;
 import io.modelserve.impl.cluster.ControllerLink;
+import io.modelserve.impl.http.BodyLimits;
+import io.modelserve.impl.http.ConnectionTimeouts;
 import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
+import io.modelserve.impl.http.RequestChecks;
 import io.modelserve.impl.wire.WireFormat;
 import io.modelserve.impl.worker.DeviceRunner;
 import io.vertx.core.AbstractVerticle;
@@ -19,6 +24,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,9 +96,17 @@ public class WorkerVerticle extends AbstractVerticle {
     if (options == null) {
       options = new WorkerOptions(config());
     }
-    if (modelClass == null) {
-      modelClass = ApiScanner.find(options.getName(), ApiScanner.scanClasspath());
-    }
+    // scanning the class path and first-use work take seconds on a loaded machine: off the event loop
+    vertx.<Class<? extends Model>>executeBlocking(() -> {
+      EventLoopWarmUp.run();
+      return modelClass != null ? modelClass : ApiScanner.find(options.getName(), ApiScanner.scanClasspath());
+    }).onSuccess(type -> {
+      modelClass = type;
+      serve(started);
+    }).onFailure(started::fail);
+  }
+
+  private void serve(Promise<Void> started) {
     String name = modelClass.getAnnotation(Api.class).name();
     concurrency = options.getConcurrency() > 0 ? options.getConcurrency() : modelClass.getAnnotation(Api.class).concurrency();
     runner = new DeviceRunner(vertx, name, options.getDevice(), Math.max(1, concurrency));
@@ -115,29 +130,47 @@ public class WorkerVerticle extends AbstractVerticle {
   }
 
   private Future<Void> startHttp(String name) {
-    http = vertx.createHttpServer();
-    http.requestHandler(req -> {
-      String path = req.path();
-      if (path.equals("/_/health")) {
-        req.response().putHeader("content-type", "application/json").end(new JsonObject()
-            .put("status", state).put("id", id).put("service", name)
-            .put("device", options.getDevice()).put("running", runner.running()).put("stuck", runner.stuck())
-            .put("maxHeld", maxHeld)
-            .put("cluster", ClusterNode.describe(vertx)).toBuffer());
-      } else if (path.equals("/" + name) || path.startsWith("/" + name + "/")) {
-        if (!"serving".equals(state)) {
-          HttpResponses.error(req.response(), 503, "worker is " + state, name);
-          return;
-        }
-        HttpRequestReader.read(req, options.getMaxBodyBytes())
-            .compose(r -> start(r, options.getRequestTimeoutMs()).result())
-            .onSuccess(r -> HttpResponses.write(req.response(), r))
-            .onFailure(e -> HttpResponses.error(req.response(), statusOf(e), e.getMessage(), name));
-      } else {
-        HttpResponses.error(req.response(), 404, "this worker serves /" + name + " and /_/health", name);
-      }
-    });
+    http = vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(false)
+        // HTTP/1.1 only: h2c detection would hide a silent connection until its first bytes
+        .setHttp2ClearTextEnabled(false));
+    http.invalidRequestHandler(RequestChecks::invalid);
+    http.requestHandler(ConnectionTimeouts.install(vertx, http, options.getHeaderTimeoutMs(),
+        options.getIdleTimeoutMs(), req -> onHttp(req, name)));
     return http.listen(options.getPort(), options.getHost()).mapEmpty();
+  }
+
+  private void onHttp(HttpServerRequest req, String name) {
+    var problem = RequestChecks.problem(req);
+    if (problem != null) {
+      RequestChecks.refuse(req, problem);
+      return;
+    }
+    String path = req.path();
+    if (path.equals("/_/health")) {
+      req.response().putHeader("content-type", "application/json").end(new JsonObject()
+          .put("status", state).put("id", id).put("service", name)
+          .put("device", options.getDevice()).put("running", runner.running()).put("stuck", runner.stuck())
+          .put("maxHeld", maxHeld)
+          .put("cluster", ClusterNode.describe(vertx)).toBuffer());
+    } else if (path.equals("/" + name) || path.startsWith("/" + name + "/")) {
+      if (!"serving".equals(state)) {
+        RequestChecks.refuse(req, Errors.json(503, "worker is " + state, name, null).withHeader("Retry-After", "1"));
+        return;
+      }
+      var tooLarge = HttpRequestReader.checkLength(req, options.getMaxBodyBytes());
+      if (tooLarge != null) {
+        RequestChecks.refuse(req, Errors.json(tooLarge.status(), tooLarge.getMessage(), name, null));
+        return;
+      }
+      RequestChecks.acceptBody(req);
+      HttpRequestReader.read(req, new BodyLimits(options.getMaxBodyBytes(), options.getMaxFields()),
+              options.getIdleTimeoutMs())
+          .compose(r -> start(r, options.getRequestTimeoutMs()).result())
+          .onSuccess(r -> HttpResponses.write(req.response(), r))
+          .onFailure(e -> RequestChecks.refuse(req, Errors.json(statusOf(e), e.getMessage(), name, null)));
+    } else {
+      RequestChecks.refuse(req, Errors.json(404, "this worker serves /" + name + " and /_/health", name, null));
+    }
   }
 
   private static int statusOf(Throwable e) {

@@ -79,6 +79,21 @@ public final class ServeCommand {
       description = "Larger bodies are answered 413 (default ${DEFAULT-VALUE}).")
   long maxBodyBytes;
 
+  @Option(names = "--max-fields", defaultValue = "" + ControllerOptions.DEFAULT_MAX_FIELDS,
+      description = "Query parameters (414 beyond), form fields or multipart parts (413 beyond) a request may carry "
+          + "(default ${DEFAULT-VALUE}).")
+  int maxFields;
+
+  @Option(names = "--header-timeout-ms", defaultValue = "" + ControllerOptions.DEFAULT_HEADER_TIMEOUT_MS,
+      description = "A connection whose first request's headers have not arrived this long after it opened is closed "
+          + "(default ${DEFAULT-VALUE}).")
+  long headerTimeoutMs;
+
+  @Option(names = "--idle-timeout-ms", defaultValue = "" + ControllerOptions.DEFAULT_IDLE_TIMEOUT_MS,
+      description = "A connection with no request in progress this long is closed, and a request body with no byte "
+          + "for this long is answered 408 (default ${DEFAULT-VALUE}).")
+  long idleTimeoutMs;
+
   @Option(names = "--max-queue", defaultValue = "" + ControllerOptions.DEFAULT_MAX_QUEUE,
       description = "Controller: requests a service may have waiting; beyond, 503 with Retry-After (default ${DEFAULT-VALUE}).")
   int maxQueue;
@@ -90,6 +105,10 @@ public final class ServeCommand {
   @Option(names = "--max-queue-wait-ms", defaultValue = "" + ControllerOptions.DEFAULT_MAX_QUEUE_WAIT_MS,
       description = "Controller: a request queued this long answers 503 with Retry-After; 0 = no limit (default ${DEFAULT-VALUE}).")
   long maxQueueWaitMs;
+  @Option(names = "--startup-grace-ms", defaultValue = "" + ControllerOptions.DEFAULT_STARTUP_GRACE_MS,
+      description = "Controller: for this long after it starts, an unknown service name answers 503 with Retry-After, "
+          + "not 404, while workers re-register; 0 turns it off (default ${DEFAULT-VALUE}).")
+  long startupGraceMs;
 
   @Option(names = "--concurrency", defaultValue = "0",
       description = "Worker: inferences at once on the device (default: the service's @Api(concurrency), usually 1).")
@@ -127,8 +146,13 @@ public final class ServeCommand {
     if (webroot != null && role.controller && !Files.isDirectory(webroot)) {
       return "--webroot: no such folder: " + webroot;
     }
-    if (timeoutMs <= 0 || maxBodyBytes <= 0 || maxQueue <= 0 || workerTimeoutMs <= 0) {
-      return "--timeout-ms, --max-body-bytes, --max-queue and --worker-timeout-ms must be positive";
+    if (startupGraceMs < 0) {
+      return "--startup-grace-ms must not be negative";
+    }
+    if (timeoutMs <= 0 || maxBodyBytes <= 0 || maxFields <= 0 || maxQueue <= 0 || workerTimeoutMs <= 0
+        || headerTimeoutMs <= 0 || idleTimeoutMs <= 0) {
+      return "--timeout-ms, --max-body-bytes, --max-fields, --max-queue, --worker-timeout-ms, --header-timeout-ms "
+          + "and --idle-timeout-ms must be positive";
     }
     if (maxQueueWaitMs < 0) {
       return "--max-queue-wait-ms must be 0 (no limit) or positive";
@@ -152,9 +176,13 @@ public final class ServeCommand {
         .setWebroot(webroot.toString())
         .setRequestTimeoutMs(timeoutMs)
         .setMaxBodyBytes(maxBodyBytes)
+        .setMaxFields(maxFields)
+        .setHeaderTimeoutMs(headerTimeoutMs)
+        .setIdleTimeoutMs(idleTimeoutMs)
         .setMaxQueue(maxQueue)
         .setWorkerTimeoutMs(workerTimeoutMs)
-        .setMaxQueueWaitMs(maxQueueWaitMs);
+        .setMaxQueueWaitMs(maxQueueWaitMs)
+        .setStartupGraceMs(startupGraceMs);
   }
 
   WorkerOptions workerOptions() {
@@ -166,6 +194,9 @@ public final class ServeCommand {
         .setConcurrency(concurrency)
         .setDrainTimeoutMs(drainTimeoutMs)
         .setMaxBodyBytes(maxBodyBytes)
+        .setMaxFields(maxFields)
+        .setHeaderTimeoutMs(headerTimeoutMs)
+        .setIdleTimeoutMs(idleTimeoutMs)
         .setRequestTimeoutMs(timeoutMs)
         .setAdvertisedHost(ownHost())
         .setControllerUrl(controllerAddrs == null || controllerAddrs.isEmpty()

@@ -5,6 +5,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.TcpIpConfig;
 import com.hazelcast.core.HazelcastInstance;
+import io.modelserve.impl.EventLoopWarmUp;
 import io.modelserve.server.ClusterOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -95,6 +96,8 @@ public final class ClusterNode {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    // before any event loop runs: it would block one for seconds on a loaded machine
+    EventLoopWarmUp.run();
     VertxOptions vertxOptions = new VertxOptions();
     vertxOptions.getEventBusOptions().setHost(options.getHost()).setClusterPublicHost(options.getHost());
     return Vertx.builder().with(vertxOptions).withClusterManager(new HazelcastClusterManager(config)).buildClustered();

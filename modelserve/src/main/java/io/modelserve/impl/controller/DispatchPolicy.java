@@ -85,6 +85,8 @@ final class DispatchPolicy {
       return noLiveWorker(service);
     }
     if (s.queue.size() >= options.getMaxQueue()) {
+      // counted here: the HTTP front refuses with this answer before the body, without submit
+      s.rejected++;
       return Errors.json(503, "service '" + service + "' is over capacity: "
           + s.queue.size() + " requests queued", service, null).withHeader("Retry-After", "1");
     }
@@ -95,10 +97,6 @@ final class DispatchPolicy {
   Runnable submit(String service, ApiRequest request, Handler<ApiResponse> answer) {
     ApiResponse refused = admit(service);
     if (refused != null) {
-      ServiceState s = services.get(service);
-      if (s != null && refused.status() == 503 && s.liveWorkers() > 0) {
-        s.rejected++;
-      }
       answer.handle(refused);
       return () -> {};
     }

@@ -2,6 +2,7 @@ package io.modelserve.impl.http;
 
 import io.modelserve.ApiResponse;
 import io.modelserve.impl.Errors;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -11,14 +12,19 @@ public final class HttpResponses {
 
   private HttpResponses() {}
 
-  public static void write(HttpServerResponse out, ApiResponse r) {
+  /** Writes {@code r}; the future completes when it is written (or was not: the response had ended). */
+  public static Future<Void> write(HttpServerResponse out, ApiResponse r) {
     if (out.ended() || out.closed()) {
-      return;
+      return Future.succeededFuture();
+    }
+    if (r.status() < 200) {
+      // an informational status as the final answer would leave the client waiting for ever
+      r = Errors.json(500, "an answer with informational status " + r.status() + " cannot be sent", null, null);
     }
     out.setStatusCode(r.status());
     r.headers().forEach(out::putHeader);
     out.putHeader("content-type", r.contentType());
-    out.end(Buffer.buffer(r.body()));
+    return out.end(Buffer.buffer(r.body()));
   }
 
   /** {@code {"error": message, "service": service}} with {@code status}. */

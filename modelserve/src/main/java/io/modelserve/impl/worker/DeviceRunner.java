@@ -150,8 +150,11 @@ public final class DeviceRunner {
         if (out == null) {
           throw new IllegalStateException("inference returned null");
         }
+        if (!isFinal(out.status())) {
+          out = badStatus(out.status());
+        }
       } catch (ApiException e) {
-        out = Errors.json(e.status(), e.getMessage(), service, null);
+        out = isFinal(e.status()) ? Errors.json(e.status(), e.getMessage(), service, null) : badStatus(e.status());
       } catch (Throwable t) {
         if (!(t instanceof InterruptedException)) {
           log.warn("'{}' inference failed: {}", service, t.toString());
@@ -184,6 +187,20 @@ public final class DeviceRunner {
       }
     }
     return n;
+  }
+
+  /**
+   * An HTTP answer's status must be final: a 1xx would leave the client waiting for the real
+   * answer, and a status outside 100-599 cannot be written at all.
+   */
+  static boolean isFinal(int status) {
+    return status >= 200 && status <= 599;
+  }
+
+  private ApiResponse badStatus(int status) {
+    log.warn("'{}' answered HTTP status {}; answering 500 instead", service, status);
+    return Errors.json(500, "the model answered HTTP status " + status + ", which is not a final status (200-599)",
+        service, null);
   }
 
   /** Inferences running on the device right now. */

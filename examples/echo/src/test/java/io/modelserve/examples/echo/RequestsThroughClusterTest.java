@@ -23,7 +23,9 @@ class RequestsThroughClusterTest {
 
   @BeforeAll
   static void start() {
-    cluster = LocalCluster.builder(Main.class.getName()).start();
+    cluster = LocalCluster.builder(Main.class.getName())
+        // its 404 checks come right after the start, inside the default grace
+        .controllerArgs("--startup-grace-ms", "0").start();
     cluster.startWorker("echo");
   }
 

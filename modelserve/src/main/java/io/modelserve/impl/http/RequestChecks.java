@@ -1,0 +1,79 @@
+package io.modelserve.impl.http;
+
+import io.modelserve.ApiException;
+import io.modelserve.ApiResponse;
+import io.modelserve.impl.Errors;
+import io.netty.handler.codec.TooLongFrameException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+
+/**
+ * What the HTTP servers check before routing a request, and how they refuse one: always a JSON
+ * error, never a stack trace in the log, and the connection closed when a body is left unread.
+ */
+public final class RequestChecks {
+
+  private RequestChecks() {}
+
+  /** A 400 for a request no handler should see (HTTP/1.1 without Host, a malformed path), or null. */
+  public static ApiResponse problem(HttpServerRequest req) {
+    if (req.version() == HttpVersion.HTTP_1_1 && req.getHeader("host") == null) {
+      return Errors.json(400, "an HTTP/1.1 request needs a Host header", null, null);
+    }
+    try {
+      RequestParser.decodePath(req.path() == null ? "" : req.path());
+    } catch (ApiException e) {
+      return Errors.json(e.status(), e.getMessage(), null, null);
+    }
+    return null;
+  }
+
+  /** For {@code HttpServer.invalidRequestHandler}: what Netty could not decode, answered as JSON. */
+  public static void invalid(HttpServerRequest req) {
+    Throwable cause = req.decoderResult().cause();
+    int status = 400;
+    String message = "malformed HTTP request";
+    if (cause instanceof TooLongFrameException && cause.getMessage() != null) {
+      if (cause.getMessage().startsWith("An HTTP line is larger than")) {
+        status = 414;
+        message = "request line too long";
+      } else if (cause.getMessage().startsWith("HTTP header is larger than")) {
+        status = 431;
+        message = "request headers too large";
+      }
+    }
+    if (cause != null && status == 400 && cause.getMessage() != null) {
+      message += ": " + cause.getMessage();
+    }
+    refuse(req, Errors.json(status, message, null, null));
+  }
+
+  /**
+   * Answers {@code answer} without reading the body. A client that sent
+   * {@code Expect: 100-continue} gets it as the final status and sends no body; for any other,
+   * the unread body would be taken for the next request, so the connection closes.
+   */
+  public static void refuse(HttpServerRequest req, ApiResponse answer) {
+    if (hasBody(req) && !req.isEnded()) {
+      req.response().putHeader("connection", "close");
+      // Vert.x would keep the connection until the request ends, which an unread body never does
+      HttpResponses.write(req.response(), answer).onComplete(ar -> req.connection().close());
+    } else {
+      HttpResponses.write(req.response(), answer);
+    }
+  }
+
+  private static boolean hasBody(HttpServerRequest req) {
+    String length = req.getHeader("content-length");
+    return req.getHeader("transfer-encoding") != null || (length != null && !length.trim().equals("0"));
+  }
+
+  /** Tells a client that waits with {@code Expect: 100-continue} to send its body. */
+  public static void acceptBody(HttpServerRequest req) {
+    String expect = req.getHeader("expect");
+    if (expect != null && expect.equalsIgnoreCase("100-continue") && hasBody(req) && !req.isEnded()
+        && req.version() != HttpVersion.HTTP_1_0) {
+      req.response().writeContinue();
+    }
+  }
+}
