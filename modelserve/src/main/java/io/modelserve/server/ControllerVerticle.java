@@ -154,13 +154,19 @@ public class ControllerVerticle extends AbstractVerticle {
   /**
    * A name no worker has registered. Right after a (re)start the workers have not all been
    * heard from yet, so the name may well exist: 503 with Retry-After until the start-up grace
-   * has passed, then 404.
+   * has passed, and for as long as this controller is alone in its cluster (restarted on
+   * another host, it merges with its workers' cluster within seconds); then 404.
    */
   private ApiResponse unknown(String name) {
     long sinceMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - listeningSinceNanos);
     if (sinceMs < options.getStartupGraceMs()) {
       return Errors.json(503, "no worker of '" + name + "' has registered yet: the controller started "
           + sinceMs + " ms ago and workers register within " + options.getStartupGraceMs() + " ms", name, null)
+          .withHeader("Retry-After", "1");
+    }
+    if (joins != null && joins.alone()) {
+      return Errors.json(503, "no worker of '" + name + "' has registered: this controller is alone in its "
+          + "cluster (its workers' cluster has not merged with it yet, or none runs)", name, null)
           .withHeader("Retry-After", "1");
     }
     return dispatcher.unknown(name);

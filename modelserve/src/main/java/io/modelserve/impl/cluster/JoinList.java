@@ -75,6 +75,11 @@ public final class JoinList {
         .put("uuids", uuids);
   }
 
+  /** Whether this node is the only member of its cluster. */
+  public boolean alone() {
+    return instance.getCluster().getMembers().size() <= 1;
+  }
+
   /** Whether the member with this uuid is in this node's cluster now. */
   public boolean isMember(String uuid) {
     for (Member m : instance.getCluster().getMembers()) {

@@ -58,7 +58,12 @@ class AcrossHostsTest {
         c.controller().kill();
         long restarted = System.nanoTime();
         c.startController(c.host(1));
-        Poll.until(Duration.ofSeconds(30), "a request answered 200 by the new controller", () -> c.get("/sim").statusCode() == 200);
+        java.util.Set<Integer> meanwhile = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Poll.until(Duration.ofSeconds(30), "a request answered 200 by the new controller", () -> {
+          int status = c.get("/sim").statusCode();
+          meanwhile.add(status);
+          return status == 200;
+        });
         long answered = System.nanoTime();
         Poll.until(Duration.ofSeconds(30), "both workers listed", () -> c.worker(w1.pid()) != null && c.worker(w2.pid()) != null);
         long listed = System.nanoTime();
@@ -67,6 +72,8 @@ class AcrossHostsTest {
         assertTrue(seconds(restarted, answered) <= 10, "first 200 after " + seconds(restarted, answered) + " s");
         assertTrue(seconds(restarted, listed) <= 10, "workers listed after " + seconds(restarted, listed) + " s");
         assertTrue(w1.process().isAlive() && w2.process().isAlive(), "no worker restarted");
+        // until it has its workers, the new controller says "try again" (503), never "no such service"
+        assertTrue(!meanwhile.contains(404), "answers while recovering: " + meanwhile);
 
         // the controller merged into the workers' cluster, so its master (the member that
         // coordinates membership, also holding partitions like every member) is a worker: kill it

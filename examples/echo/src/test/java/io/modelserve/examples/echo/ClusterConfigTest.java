@@ -60,7 +60,11 @@ class ClusterConfigTest {
       assertEquals(1, own.getInteger("members"));
       assertEquals(c.clusterName() + "-other", own.getString("name"));
       assertEquals(0, c.liveWorkers("echo"));
-      assertEquals(404, c.get("/echo").statusCode());
+      // a controller alone in its cluster cannot tell a missing service from unmerged workers
+      var answer = c.get("/echo");
+      assertEquals(503, answer.statusCode(), answer.body());
+      assertTrue(Http.json(answer).getString("error").contains("alone in its cluster"), answer.body());
+      assertEquals("1", answer.headers().firstValue("retry-after").orElse(""));
       JsonObject cluster = Http.json(c.get("/_/status")).getJsonObject("cluster");
       assertEquals(1, cluster.getInteger("members"));
       stranger.kill();
