@@ -39,6 +39,16 @@ final class Load implements AutoCloseable {
 
   private Load(Function<String, URI> uris, Function<HttpRequest, HttpResponse<String>> client,
       String path, int total, int concurrency, Duration giveUpAfter) {
+    this(uris, client, path, total, concurrency, giveUpAfter, false);
+  }
+
+  /**
+   * {@code backOff}: a client whose request found no server, or was answered 503, waits 100 ms
+   * before its next one, as real clients retry; without it, clients of a controller that is
+   * down spin on refused connections and starve the machine the new controller starts on.
+   */
+  private Load(Function<String, URI> uris, Function<HttpRequest, HttpResponse<String>> client,
+      String path, int total, int concurrency, Duration giveUpAfter, boolean backOff) {
     this.total = total;
     this.clients = Executors.newFixedThreadPool(concurrency);
     for (int i = 0; i < concurrency; i++) {
@@ -52,8 +62,14 @@ final class Load implements AutoCloseable {
             statuses.computeIfAbsent(r.statusCode(), k -> new LongAdder()).increment();
             r.headers().firstValue("x-model-serve-worker")
                 .ifPresent(w -> workers.computeIfAbsent(w, k -> new LongAdder()).increment());
+            if (backOff && r.statusCode() == 503) {
+              pause();
+            }
           } catch (RuntimeException e) {
             errors.computeIfAbsent(e.getClass().getSimpleName() + ": " + e.getMessage(), k -> new LongAdder()).increment();
+            if (backOff) {
+              pause();
+            }
           }
         }
       });
@@ -78,20 +94,28 @@ final class Load implements AutoCloseable {
     return new Load(cluster::uri, cluster::send, path, Integer.MAX_VALUE, concurrency, giveUpAfter);
   }
 
-  /** The same load on a cluster spread over test hosts. */
+  /** The same load on a cluster spread over test hosts, clients backing off when refused. */
   static Load start(HostCluster cluster, String path, int total, int concurrency) {
-    return new Load(cluster::uri, cluster::send, path, total, concurrency);
+    return new Load(cluster::uri, cluster::send, path, total, concurrency, Duration.ofSeconds(60), true);
   }
 
   /** The same load on one controller of a cluster spread over test hosts. */
   static Load start(HostCluster cluster, TestHosts.Host controller, String path, int total, int concurrency) {
-    return new Load(p -> cluster.uri(controller, p), cluster::send, path, total, concurrency);
+    return new Load(p -> cluster.uri(controller, p), cluster::send, path, total, concurrency, Duration.ofSeconds(60), true);
   }
 
   /** Answers so far from the worker with this id. */
   long from(String workerId) {
     LongAdder a = workers.get(workerId);
     return a == null ? 0 : a.sum();
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Blocks until every request is answered. */
