@@ -221,14 +221,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public HttpResponse<String> send(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return TestHttp.send(http, request);
   }
 
   public HttpClient httpClient() {
@@ -236,15 +229,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private int status(URI uri) {
-    try {
-      return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
+    return TestHttp.status(http, uri);
   }
 
   /** Waits until the controller counts {@code n} live workers of {@code service}. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Hosts for tests: network namespaces made by the test, each with one interface on a private
@@ -82,6 +83,18 @@ public final class TestHosts implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * For a test's {@code @BeforeAll}: skips {@code test} with one line on stderr saying why,
+   * where test hosts cannot be made.
+   */
+  public static void assumeAvailable(Class<?> test) {
+    String why = unavailable();
+    if (why != null) {
+      System.err.println(test.getSimpleName() + " skipped: " + why);
+    }
+    Assumptions.assumeTrue(why == null, why);
   }
 
   /** Makes {@code n} hosts on one network; removes what earlier, dead test JVMs left behind. */

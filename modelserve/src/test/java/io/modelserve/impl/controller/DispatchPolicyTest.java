@@ -46,7 +46,7 @@ class DispatchPolicyTest {
 
   Client submit(String query) {
     Client c = new Client();
-    policy.submit("sim", ApiRequest.builder().method("GET").path("/sim").query("q", query).build(), c.answers::add);
+    submitAndKeep(query, c);
     return c;
   }
 
@@ -56,6 +56,34 @@ class DispatchPolicyTest {
 
   static String text(ApiResponse r) {
     return new JsonObject(r.bodyText()).getString("text");
+  }
+
+  /** Submits a request for a client that may leave: run what this returns when it does. */
+  Runnable submitAndKeep(String query, Client c) {
+    return policy.submit("sim", ApiRequest.builder().method("GET").path("/sim").query("q", query).build(), c.answers::add);
+  }
+
+  /** A request sent to one of two idle workers, a and b. */
+  record OneOfTwo(Client client, FakeTransport.Sent first, String worker, String other) {}
+
+  OneOfTwo submitToOneOfTwo() {
+    join("a", 1);
+    join("b", 1);
+    Client c = submit("1");
+    FakeTransport.Sent first = bus.last();
+    return new OneOfTwo(c, first, first.workerId(), first.workerId().equals("a") ? "b" : "a");
+  }
+
+  /** Worker a busy with request 1 and holding request 2 ahead, when an idle worker b joins. */
+  record HeldAhead(Client client, FakeTransport.Sent held) {}
+
+  HeldAhead holdOneAheadThenJoinAnIdleWorker() {
+    join("a", 1);
+    submit("1");
+    Client c = submit("2");
+    FakeTransport.Sent held = bus.last();
+    join("b", 1);
+    return new HeldAhead(c, held);
   }
 
   /** Keeps {@code ids} alive past the worker timeout while the others fall silent. */
@@ -94,11 +122,9 @@ class DispatchPolicyTest {
 
   @Test
   void anIdleWorkerJoiningTakesBackTheRequestHeldAheadOnABusyOne() {
-    join("a", 1);
-    submit("1");
-    Client ahead = submit("2");
-    FakeTransport.Sent held = bus.last();
-    join("b", 1);
+    HeldAhead h = holdOneAheadThenJoinAnIdleWorker();
+    Client ahead = h.client();
+    FakeTransport.Sent held = h.held();
     assertEquals(List.of(new FakeTransport.Withdrawal("a", held.dispatchId())), bus.withdrawals);
     policy.onReply("a", held.dispatchId(), WireFormat.returned(), -1);
     FakeTransport.Sent moved = bus.last();
@@ -110,12 +136,9 @@ class DispatchPolicyTest {
 
   @Test
   void aWithdrawnRequestThatReturnsIsNotCountedAsAnAttempt() {
-    join("a", 1);
-    submit("1");
-    Client c = submit("2");
-    FakeTransport.Sent held = bus.last();
-    join("b", 1);
-    policy.onReply("a", held.dispatchId(), WireFormat.returned(), -1);
+    HeldAhead h = holdOneAheadThenJoinAnIdleWorker();
+    Client c = h.client();
+    policy.onReply("a", h.held().dispatchId(), WireFormat.returned(), -1);
     FakeTransport.Sent onB = bus.last();
     join("c", 1);
     // b dies with it: one retry is still due, since the withdrawal was no attempt
@@ -131,11 +154,9 @@ class DispatchPolicyTest {
 
   @Test
   void aWithdrawalTooLateToStopTheInferenceYieldsItsAnswer() {
-    join("a", 1);
-    submit("1");
-    Client c = submit("2");
-    FakeTransport.Sent held = bus.last();
-    join("b", 1);
+    HeldAhead h = holdOneAheadThenJoinAnIdleWorker();
+    Client c = h.client();
+    FakeTransport.Sent held = h.held();
     policy.onReply("a", held.dispatchId(), ok("a started it"), -1);
     assertEquals("a started it", text(c.only()));
     assertEquals(1, bus.to("a").size() + bus.to("b").size() - 1, "nothing was sent twice");
@@ -160,37 +181,27 @@ class DispatchPolicyTest {
 
   @Test
   void aLateReplyFromADroppedWorkerIsIgnored() {
-    join("a", 1);
-    join("b", 1);
-    Client c = submit("1");
-    FakeTransport.Sent first = bus.last();
-    String dead = first.workerId();
-    String other = dead.equals("a") ? "b" : "a";
-    onlyTheseStayAlive(1_800, other);
+    OneOfTwo r = submitToOneOfTwo();
+    onlyTheseStayAlive(1_800, r.other());
     FakeTransport.Sent retry = bus.last();
-    assertEquals(other, retry.workerId());
-    policy.onReply(dead, first.dispatchId(), ok("late"), -1);
-    assertTrue(c.answers.isEmpty(), "the late answer of the dropped worker is not used");
-    policy.onReply(other, retry.dispatchId(), ok("retried"), -1);
-    assertEquals("retried", text(c.only()));
+    assertEquals(r.other(), retry.workerId());
+    policy.onReply(r.worker(), r.first().dispatchId(), ok("late"), -1);
+    assertTrue(r.client().answers.isEmpty(), "the late answer of the dropped worker is not used");
+    policy.onReply(r.other(), retry.dispatchId(), ok("retried"), -1);
+    assertEquals("retried", text(r.client().only()));
   }
 
   @Test
   void aDroppedWorkerThatComesBackIsRegisteredAgainAndItsOldRepliesStayIgnored() {
-    join("a", 1);
-    join("b", 1);
-    Client c = submit("1");
-    FakeTransport.Sent first = bus.last();
-    String dead = first.workerId();
-    String other = dead.equals("a") ? "b" : "a";
-    onlyTheseStayAlive(1_800, other);
+    OneOfTwo r = submitToOneOfTwo();
+    onlyTheseStayAlive(1_800, r.other());
     FakeTransport.Sent retry = bus.last();
-    join(dead, 1);
+    join(r.worker(), 1);
     assertEquals(2, policy.status().getJsonObject("sim").getInteger("liveWorkers"));
-    policy.onReply(dead, first.dispatchId(), ok("stale"), -1);
-    assertTrue(c.answers.isEmpty());
-    policy.onReply(other, retry.dispatchId(), ok("fresh"), -1);
-    assertEquals("fresh", text(c.only()));
+    policy.onReply(r.worker(), r.first().dispatchId(), ok("stale"), -1);
+    assertTrue(r.client().answers.isEmpty());
+    policy.onReply(r.other(), retry.dispatchId(), ok("fresh"), -1);
+    assertEquals("fresh", text(r.client().only()));
   }
 
   @Test
@@ -217,10 +228,7 @@ class DispatchPolicyTest {
     submit("1");
     submit("2");
     Client queued = submit("3");
-    for (int i = 0; i < 35; i++) {
-      bus.advance(300);
-      join("a", 1);
-    }
+    onlyTheseStayAlive(10_500, "a");
     ApiResponse r = queued.only();
     assertEquals(504, r.status());
     assertTrue(r.bodyText().contains("still queued"), r.bodyText());
@@ -232,10 +240,7 @@ class DispatchPolicyTest {
     join("a", 1);
     Client c = submit("1");
     FakeTransport.Sent s = bus.last();
-    for (int i = 0; i < 35; i++) {
-      bus.advance(300);
-      join("a", 1);
-    }
+    onlyTheseStayAlive(10_500, "a");
     assertEquals(504, c.only().status());
     submit("2");
     submit("3");
@@ -376,14 +381,12 @@ class DispatchPolicyTest {
 
   @Test
   void aFullWorkerGivesTheRequestBackWithoutSpendingItsRetry() {
-    join("a", 1);
-    join("b", 1);
-    Client c = submit("1");
-    FakeTransport.Sent first = bus.last();
-    String full = first.workerId();
-    String other = full.equals("a") ? "b" : "a";
+    OneOfTwo r = submitToOneOfTwo();
+    Client c = r.client();
+    String full = r.worker();
+    String other = r.other();
     // another controller filled it meanwhile
-    policy.onReply(full, first.dispatchId(), WireFormat.full(), 2, 0);
+    policy.onReply(full, r.first().dispatchId(), WireFormat.full(), 2, 0);
     assertEquals(other, bus.last().workerId());
     assertEquals(2, workerStatus(full).getInteger("heldElsewhere"));
     // other dies with it: the request still has its one retry, on the worker that was full
@@ -423,10 +426,6 @@ class DispatchPolicyTest {
     assertEquals("a", bus2.last().workerId(), "the other controller's request waits ahead on a");
     other.onReply("a", bus2.last().dispatchId(), ok("x"), 1, 0);
     assertEquals("x", text(c.only()));
-  }
-
-  Runnable submitAndKeep(String query, Client c) {
-    return policy.submit("sim", ApiRequest.builder().path("/sim").query("q", query).build(), c.answers::add);
   }
 
   @Test
@@ -501,10 +500,7 @@ class DispatchPolicyTest {
     submit("1");
     submit("2");
     Client queued = submit("3");
-    for (int i = 0; i < 30; i++) {
-      bus.advance(300);
-      join("a", 1);
-    }
+    onlyTheseStayAlive(9_000, "a");
     assertTrue(queued.answers.isEmpty(), "9 s in the queue, within the 10 s timeout");
   }
 

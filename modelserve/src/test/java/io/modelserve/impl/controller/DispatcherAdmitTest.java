@@ -55,30 +55,29 @@ class DispatcherAdmitTest {
         .put("concurrency", 1).put("draining", draining);
   }
 
+  /** What admit answers for {@code name} once one worker of echo, draining or not, is known. */
+  ApiResponse admitAfterOneWorker(boolean draining, String name) throws Exception {
+    return onEventLoop(d -> {
+      d.onHeartbeat(heartbeat(draining));
+      return d.admit(name);
+    });
+  }
+
   @Test
   void anUnknownNameIs404ListingTheServices() throws Exception {
-    ApiResponse r = onEventLoop(d -> {
-      d.onHeartbeat(heartbeat(false));
-      return d.admit("nope");
-    });
+    ApiResponse r = admitAfterOneWorker(false, "nope");
     assertEquals(404, r.status());
     assertTrue(r.bodyText().contains("\"services\":[\"echo\"]"), r.bodyText());
   }
 
   @Test
   void aServiceWithALiveWorkerAndRoomIsAdmitted() throws Exception {
-    assertNull(onEventLoop(d -> {
-      d.onHeartbeat(heartbeat(false));
-      return d.admit("echo");
-    }));
+    assertNull(admitAfterOneWorker(false, "echo"));
   }
 
   @Test
   void aServiceWhoseWorkersAllDrainIs503WithRetryAfter() throws Exception {
-    ApiResponse r = onEventLoop(d -> {
-      d.onHeartbeat(heartbeat(true));
-      return d.admit("echo");
-    });
+    ApiResponse r = admitAfterOneWorker(true, "echo");
     assertEquals(503, r.status());
     assertEquals("1", r.headers().get("Retry-After"));
   }

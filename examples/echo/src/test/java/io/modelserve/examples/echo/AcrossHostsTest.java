@@ -12,7 +12,6 @@ import io.modelserve.testing.TestHosts;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,11 +24,7 @@ class AcrossHostsTest {
 
   @BeforeAll
   static void needsTestHosts() {
-    String why = TestHosts.unavailable();
-    if (why != null) {
-      System.err.println("AcrossHostsTest skipped: " + why);
-    }
-    Assumptions.assumeTrue(why == null, why);
+    TestHosts.assumeAvailable(AcrossHostsTest.class);
   }
 
   private static HostCluster threeHosts() {

@@ -2,6 +2,7 @@ package io.modelserve.examples.echo;
 
 import io.modelserve.testing.HostCluster;
 import io.modelserve.testing.LocalCluster;
+import io.modelserve.testing.Poll;
 import io.modelserve.testing.TestHosts;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -108,6 +109,26 @@ final class Load implements AutoCloseable {
   long from(String workerId) {
     LongAdder a = workers.get(workerId);
     return a == null ? 0 : a.sum();
+  }
+
+  /**
+   * Requests per second answered 200 by {@code loads} together over the next {@code window}
+   * (polled; the loads keep running).
+   */
+  static double qpsOver(Duration window, Load... loads) {
+    long start = System.nanoTime();
+    long before = ok(loads);
+    Poll.until(window.plusSeconds(30), "a measuring window of " + window.toSeconds() + " s",
+        () -> System.nanoTime() - start > window.toNanos());
+    return (ok(loads) - before) / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static long ok(Load... loads) {
+    long n = 0;
+    for (Load l : loads) {
+      n += l.count(200);
+    }
+    return n;
   }
 
   private void pause() {

@@ -13,8 +13,6 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,11 +25,7 @@ class TwoControllersAcrossHostsTest {
 
   @BeforeAll
   static void needsTestHosts() {
-    String why = TestHosts.unavailable();
-    if (why != null) {
-      System.err.println("TwoControllersAcrossHostsTest skipped: " + why);
-    }
-    Assumptions.assumeTrue(why == null, why);
+    TestHosts.assumeAvailable(TwoControllersAcrossHostsTest.class);
   }
 
   @Test
@@ -54,11 +48,7 @@ class TwoControllersAcrossHostsTest {
       try (Load one = Load.start(c, a, "/sim", Integer.MAX_VALUE, 8);
            Load two = Load.start(c, b, "/sim", Integer.MAX_VALUE, 8)) {
         Poll.until(Duration.ofSeconds(30), "both controllers answer", () -> one.count(200) > 20 && two.count(200) > 20);
-        long start = System.nanoTime();
-        long before = one.count(200) + two.count(200);
-        Poll.until(Duration.ofSeconds(30), "a measuring window of 8 s",
-            () -> System.nanoTime() - start > TimeUnit.SECONDS.toNanos(8));
-        double qps = (one.count(200) + two.count(200) - before) / ((System.nanoTime() - start) / 1e9);
+        double qps = Load.qpsOver(Duration.ofSeconds(8), one, two);
         double efficiency = qps / (4 * 20);
         System.out.printf("two controllers on two hosts, 16 clients, 4 sim workers of 50 ms: %.1f QPS, efficiency %.3f%n",
             qps, efficiency);
@@ -72,18 +62,7 @@ class TwoControllersAcrossHostsTest {
               + health.getInteger("maxHeld") + " requests at once");
         }
 
-        // its clients stop sending; what they have in flight when it dies fails with it
-        one.stop();
-        controllerA.kill();
-        long afterKill = two.count(200);
-        Poll.until(Duration.ofSeconds(30), "the other controller keeps serving", () -> two.count(200) > afterKill + 200);
-        two.stop();
-        one.await(Duration.ofSeconds(60));
-        two.await(Duration.ofSeconds(60));
-        assertEquals(0, two.notOk(), "the surviving controller failed none: " + two);
-        assertTrue(one.notOk() <= 8, "only what was in flight on the killed controller failed: " + one);
-        System.out.printf("controller killed: %d request(s) in flight on it failed; the other failed none of %d%n",
-            one.notOk(), two.count(200));
+        ControllerKill.killOneUnderLoad(one, controllerA::kill, two);
       }
     }
   }

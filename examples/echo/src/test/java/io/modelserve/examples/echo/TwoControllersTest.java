@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.modelserve.testing.LocalCluster;
 import io.modelserve.testing.Poll;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,11 +28,7 @@ class TwoControllersTest {
       try (Load one = Load.start(c, first, "/sim", Integer.MAX_VALUE, 8);
            Load two = Load.start(c, second, "/sim", Integer.MAX_VALUE, 8)) {
         Poll.until(Duration.ofSeconds(30), "both controllers answer", () -> one.count(200) > 20 && two.count(200) > 20);
-        long start = System.nanoTime();
-        long before = one.count(200) + two.count(200);
-        Poll.until(Duration.ofSeconds(30), "a measuring window of 8 s", () -> System.nanoTime() - start > TimeUnit.SECONDS.toNanos(8));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double qps = (one.count(200) + two.count(200) - before) / seconds;
+        double qps = Load.qpsOver(Duration.ofSeconds(8), one, two);
         double efficiency = qps / (4 * 20);
         System.out.printf("two controllers, 16 clients, 4 sim workers of 50 ms: %.1f QPS, efficiency %.3f%n", qps, efficiency);
         assertTrue(efficiency >= 0.95, "efficiency " + efficiency + " (" + qps + " QPS); " + one + "; " + two);
@@ -44,15 +39,7 @@ class TwoControllersTest {
           assertTrue(maxHeld <= 2, "the two controllers together gave a worker " + maxHeld + " requests at once");
         }
 
-        two.stop();
-        second.kill();
-        long afterKill = one.count(200);
-        Poll.until(Duration.ofSeconds(30), "the first controller keeps serving", () -> one.count(200) > afterKill + 200);
-        one.stop();
-        one.await(Duration.ofSeconds(60));
-        two.await(Duration.ofSeconds(60));
-        assertEquals(0, one.notOk(), "the surviving controller failed none: " + one);
-        assertTrue(two.notOk() <= 8, "only what was in flight on the killed controller failed: " + two);
+        ControllerKill.killOneUnderLoad(two, second::kill, one);
       }
     }
   }
