@@ -27,4 +27,18 @@ public @interface Api {
    * model that saturates its device; raise it for models that wait on I/O or use little of it.
    */
   int concurrency() default 1;
+
+  /**
+   * The most requests one {@link BatchModel#inferenceBatch} call gets (1, the default, runs
+   * requests one by one). Overridden by the worker's {@code --max-batch-size}. Only a
+   * {@link BatchModel} may set more than 1.
+   */
+  int maxBatchSize() default 1;
+
+  /**
+   * How long a batch that is not full may wait for more requests before it runs, in
+   * milliseconds; never past a request's deadline. 0, the default, never waits: a lone request
+   * runs at once. Overridden by the worker's {@code --max-batch-delay-ms}.
+   */
+  long maxBatchDelayMs() default 0;
 }

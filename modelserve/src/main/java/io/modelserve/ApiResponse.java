@@ -53,6 +53,17 @@ public final class ApiResponse {
     return new ApiResponse(200, contentType, Map.of(), body);
   }
 
+  /**
+   * An error answer in the shape the server's own errors have, {@code {"error": message}}: for
+   * one item of a {@link BatchModel} batch that failed alone, or wherever throwing
+   * {@link ApiException} does not fit.
+   */
+  public static ApiResponse error(int status, String message) {
+    java.util.Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", message);
+    return json(status, body);
+  }
+
   public ApiResponse withStatus(int status) {
     return new ApiResponse(status, contentType, headers, body);
   }

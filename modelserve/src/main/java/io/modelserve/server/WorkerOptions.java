@@ -34,6 +34,9 @@ public class WorkerOptions {
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private String advertisedHost = "127.0.0.1";
   private String controllerUrl;
+  private int maxBatchSize;
+  private long maxBatchDelayMs = -1;
+  private java.util.Map<String, String> settings = java.util.Map.of();
 
   public WorkerOptions() {}
 
@@ -56,6 +59,18 @@ public class WorkerOptions {
     requestTimeoutMs = json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
     advertisedHost = json.getString("advertisedHost", "127.0.0.1");
     controllerUrl = json.getString("controllerUrl");
+    maxBatchSize = json.getInteger("maxBatchSize", 0);
+    maxBatchDelayMs = json.getLong("maxBatchDelayMs", -1L);
+    java.util.Map<String, String> s = new java.util.TreeMap<>();
+    JsonObject given = json.getJsonObject("settings", new JsonObject());
+    for (String key : given.fieldNames()) {
+      Object v = given.getValue(key);
+      if (v == null || v instanceof JsonObject || v instanceof io.vertx.core.json.JsonArray) {
+        throw new IllegalArgumentException("setting '" + key + "' must be a string, number or boolean");
+      }
+      s.put(key, v.toString());
+    }
+    settings = java.util.Map.copyOf(s);
   }
 
   public JsonObject toJson() {
@@ -73,7 +88,10 @@ public class WorkerOptions {
         .put("idleTimeoutMs", idleTimeoutMs)
         .put("requestTimeoutMs", requestTimeoutMs)
         .put("advertisedHost", advertisedHost)
-        .put("controllerUrl", controllerUrl);
+        .put("controllerUrl", controllerUrl)
+        .put("maxBatchSize", maxBatchSize)
+        .put("maxBatchDelayMs", maxBatchDelayMs)
+        .put("settings", new JsonObject(new java.util.TreeMap<String, Object>(settings)));
   }
 
   public String getName() { return name; }
@@ -152,4 +170,25 @@ public class WorkerOptions {
    * workers are; {@code null} (the launcher form's default) checks nothing.
    */
   public WorkerOptions setControllerUrl(String url) { this.controllerUrl = url; return this; }
+
+  public int getMaxBatchSize() { return maxBatchSize; }
+
+  /** Requests per batch for a {@code BatchModel}; 0 takes the service's {@code @Api(maxBatchSize)}. */
+  public WorkerOptions setMaxBatchSize(int size) { this.maxBatchSize = size; return this; }
+
+  public long getMaxBatchDelayMs() { return maxBatchDelayMs; }
+
+  /**
+   * How long a batch that is not full may wait for more; -1 takes the service's
+   * {@code @Api(maxBatchDelayMs)}, 0 never waits.
+   */
+  public WorkerOptions setMaxBatchDelayMs(long ms) { this.maxBatchDelayMs = ms; return this; }
+
+  public java.util.Map<String, String> getSettings() { return settings; }
+
+  /** The service's own settings, handed to {@code Model.init(device, settings)}. */
+  public WorkerOptions setSettings(java.util.Map<String, String> settings) {
+    this.settings = java.util.Map.copyOf(settings);
+    return this;
+  }
 }

@@ -111,7 +111,7 @@ public class WorkerVerticle extends AbstractVerticle {
     concurrency = options.getConcurrency() > 0 ? options.getConcurrency() : modelClass.getAnnotation(Api.class).concurrency();
     runner = new DeviceRunner(vertx, name, options.getDevice(), Math.max(1, concurrency));
     startHttp(name)
-        .compose(v -> runner.init(modelClass, options.getDevice()))
+        .compose(v -> runner.init(modelClass, options.getDevice(), io.modelserve.Settings.of(options.getSettings())))
         .compose(v -> listen(name))
         .onSuccess(v -> {
           state = "serving";
@@ -124,8 +124,7 @@ public class WorkerVerticle extends AbstractVerticle {
         })
         .onFailure(e -> {
           log.error("worker for '{}' failed to start: {}", name, e.toString());
-          runner.close();
-          started.fail(e);
+          runner.close().onComplete(v -> started.fail(e));
         });
   }
 
@@ -312,9 +311,8 @@ public class WorkerVerticle extends AbstractVerticle {
 
   private Future<Void> closeQuietly() {
     links.forEach(ControllerLink::close);
-    if (runner != null) {
-      runner.close();
-    }
-    return http == null ? Future.succeededFuture() : http.close().recover(e -> Future.succeededFuture());
+    Future<Void> model = runner == null ? Future.succeededFuture() : runner.close();
+    Future<Void> server = http == null ? Future.succeededFuture() : http.close().recover(e -> Future.succeededFuture());
+    return Future.join(model, server).mapEmpty();
   }
 }

@@ -6,7 +6,6 @@ import io.modelserve.impl.cluster.ClusterNode;
 import io.modelserve.server.ClusterOptions;
 import io.modelserve.server.ControllerVerticle;
 import io.modelserve.server.WorkerVerticle;
-import io.vertx.core.Future;
 import io.vertx.core.Verticle;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
@@ -72,10 +71,19 @@ public final class Launcher {
       cluster.setJoinHost(cmd.joinHost()).setJoinPort(cmd.clusterPort);
     }
     try {
-      Vertx vertx = ClusterNode.start(cluster)
-          .compose(v -> v.deployVerticle(verticle).map(id -> v)
-              .recover(e -> v.close().transform(x -> Future.<Vertx>failedFuture(e))))
-          .toCompletionStage().toCompletableFuture().get();
+      Vertx vertx = ClusterNode.start(cluster).toCompletionStage().toCompletableFuture().get();
+      try {
+        vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get();
+      } catch (Exception e) {
+        // waited for here, outside the verticle's context: close() ends that context's event loop,
+        // and a future chained on it would never complete
+        try {
+          vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception closing) {
+          log.warn("closing after a failed start: {}", closing.toString());
+        }
+        throw e;
+      }
       installShutdownHook(vertx);
       return SERVING;
     } catch (Exception e) {

@@ -118,6 +118,19 @@ public final class ServeCommand {
       description = "Worker: on SIGTERM, the longest wait for in-flight work (default ${DEFAULT-VALUE}).")
   long drainTimeoutMs;
 
+  @Option(names = "--max-batch-size", defaultValue = "0",
+      description = "Worker: requests per batch for a BatchModel (default: the service's @Api(maxBatchSize)).")
+  int maxBatchSize;
+
+  @Option(names = "--max-batch-delay-ms", defaultValue = "-1",
+      description = "Worker: how long a batch that is not full may wait for more requests; 0 never waits "
+          + "(default: the service's @Api(maxBatchDelayMs), usually 0).")
+  long maxBatchDelayMs;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+      description = "Worker: a setting of the service, read by the model in init(device, settings); repeatable.")
+  java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
   boolean isController() {
     return role.controller;
   }
@@ -153,6 +166,17 @@ public final class ServeCommand {
         || headerTimeoutMs <= 0 || idleTimeoutMs <= 0) {
       return "--timeout-ms, --max-body-bytes, --max-fields, --max-queue, --worker-timeout-ms, --header-timeout-ms "
           + "and --idle-timeout-ms must be positive";
+    }
+    if (maxBatchSize < 0 || maxBatchDelayMs < -1) {
+      return "--max-batch-size and --max-batch-delay-ms must not be negative";
+    }
+    if (role.controller && (!settings.isEmpty() || maxBatchSize != 0 || maxBatchDelayMs != -1)) {
+      return "--set, --max-batch-size and --max-batch-delay-ms are a worker's";
+    }
+    for (String key : settings.keySet()) {
+      if (key.isBlank()) {
+        return "--set needs KEY=VALUE with a key";
+      }
     }
     if (maxQueueWaitMs < 0) {
       return "--max-queue-wait-ms must be 0 (no limit) or positive";
@@ -198,6 +222,9 @@ public final class ServeCommand {
         .setHeaderTimeoutMs(headerTimeoutMs)
         .setIdleTimeoutMs(idleTimeoutMs)
         .setRequestTimeoutMs(timeoutMs)
+        .setMaxBatchSize(maxBatchSize)
+        .setMaxBatchDelayMs(maxBatchDelayMs)
+        .setSettings(settings)
         .setAdvertisedHost(ownHost())
         .setControllerUrl(controllerAddrs == null || controllerAddrs.isEmpty()
             ? "http://127.0.0.1:" + ControllerOptions.DEFAULT_PORT

@@ -4,6 +4,7 @@ import io.modelserve.ApiException;
 import io.modelserve.ApiRequest;
 import io.modelserve.ApiResponse;
 import io.modelserve.Model;
+import io.modelserve.Settings;
 import io.modelserve.impl.Errors;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -36,6 +37,7 @@ public final class DeviceRunner {
   /** Inferences still running past their time limit, deaf to the interrupt. */
   private final java.util.Set<Inference> overrunning = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile Model model;
+  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
   public DeviceRunner(Vertx vertx, String service, String device, int concurrency) {
     this.vertx = vertx;
@@ -50,15 +52,15 @@ public final class DeviceRunner {
         });
   }
 
-  /** Creates the model and runs {@code init(device)} on a device thread. */
-  public Future<Void> init(Class<? extends Model> type, String device) {
+  /** Creates the model and runs {@code init(device, settings)} on a device thread. */
+  public Future<Void> init(Class<? extends Model> type, String device, Settings settings) {
     Promise<Void> promise = Promise.promise();
     executor.execute(() -> {
       try {
         Model m = type.getDeclaredConstructor().newInstance();
-        long start = System.nanoTime();
-        m.init(device);
         model = m;
+        long start = System.nanoTime();
+        m.init(device, settings);
         log.info("'{}' initialised on device {} in {} ms", service, device,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         context.runOnContext(v -> promise.complete());
@@ -221,8 +223,38 @@ public final class DeviceRunner {
     return executor.getQueue().size();
   }
 
-  public void close() {
-    executor.shutdownNow();
+  /**
+   * Calls the model's {@code close()} on a device thread once the inferences running now have
+   * ended (a worker closes its runner after draining), then stops the threads. Completes when
+   * the model is closed, or at once when it was never created.
+   */
+  public Future<Void> close() {
+    Promise<Void> closed = Promise.promise();
+    Model m = model;
+    if (!closing.compareAndSet(false, true) || executor.isShutdown()) {
+      executor.shutdownNow();
+      closed.complete();
+      return closed.future();
+    }
+    executor.execute(() -> {
+      try {
+        // with several device threads, the others may still be finishing an inference
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (running.get() > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        if (m != null) {
+          m.close();
+        }
+      } catch (Throwable t) {
+        log.warn("'{}' close() failed: {}", service, t.toString());
+      } finally {
+        context.runOnContext(v -> closed.complete());
+      }
+    });
+    executor.shutdown();
+    return closed.future();
   }
+
 
 }

@@ -40,7 +40,7 @@ class DeviceRunnerStatusTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     runner = new DeviceRunner(vertx, "status", "cpu", 1);
-    runner.init(StatusModel.class, "cpu").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    runner.init(StatusModel.class, "cpu", io.modelserve.Settings.empty()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @AfterAll

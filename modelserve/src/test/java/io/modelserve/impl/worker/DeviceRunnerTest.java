@@ -59,7 +59,7 @@ class DeviceRunnerTest {
   DeviceRunner start() throws Exception {
     Deaf.release = new CountDownLatch(1);
     runner = new DeviceRunner(vertx, "deaf", "cpu", 1);
-    await(runner.init(Deaf.class, "cpu"));
+    await(runner.init(Deaf.class, "cpu", io.modelserve.Settings.empty()));
     return runner;
   }
 
