@@ -25,10 +25,12 @@ class OptionsJsonTest {
   void workerOptionsRoundTrip() {
     WorkerOptions o = new WorkerOptions().setName("n").setDevice("0").setPort(1).setHost("h").setConcurrency(2)
         .setHeartbeatMs(3).setDrainTimeoutMs(4).setMaxBodyBytes(5).setMaxFields(7).setRequestTimeoutMs(6)
-        .setAdvertisedHost("a").setHeaderTimeoutMs(8).setIdleTimeoutMs(9).setControllerUrl("u");
+        .setAdvertisedHost("a").setHeaderTimeoutMs(8).setIdleTimeoutMs(9).setControllerUrl("u")
+        .setMaxBatchSize(10).setMaxBatchDelayMs(11).setSettings(java.util.Map.of("k", "v"));
     assertEquals(new JsonObject("{\"name\":\"n\",\"device\":\"0\",\"port\":1,\"host\":\"h\",\"concurrency\":2,"
         + "\"heartbeatMs\":3,\"drainTimeoutMs\":4,\"maxBodyBytes\":5,\"maxFields\":7,\"headerTimeoutMs\":8,\"idleTimeoutMs\":9,\"requestTimeoutMs\":6,"
-        + "\"advertisedHost\":\"a\",\"controllerUrl\":\"u\"}"), o.toJson());
+        + "\"advertisedHost\":\"a\",\"controllerUrl\":\"u\",\"maxBatchSize\":10,\"maxBatchDelayMs\":11,"
+        + "\"settings\":{\"k\":\"v\"}}"), o.toJson());
     assertEquals(o.toJson(), new WorkerOptions(o.toJson()).toJson());
     assertEquals(WorkerOptions.DEFAULT_DEVICE, new WorkerOptions(new JsonObject()).getDevice());
   }
