@@ -35,11 +35,12 @@ class ImageToTextClusterTest {
 
   @TempDir static Path dir;
   private static LocalCluster cluster;
+  private static Path model;
   private static HeadlessChromium chromium;
 
   @BeforeAll
   static void start() throws Exception {
-    Path model = TinyModels.writeCaptioner(dir.resolve("tiny-captioner"));
+    model = TinyModels.writeCaptioner(dir.resolve("tiny-captioner"));
     cluster = LocalCluster.builder(ImageToText.class.getName())
         .jvmArgs("-Xmx384m")
         .start();
@@ -54,6 +55,17 @@ class ImageToTextClusterTest {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  @Test
+  void aStoppedWorkerClosesItsModelOnceItHasDrained() {
+    LocalCluster.Node second = cluster.startWorker("custom", "cpu", "--set", ImageToText.MODEL + "=" + model);
+    second.terminate();
+    assertTrue(second.awaitExit(Duration.ofSeconds(30)), "the worker left");
+    String log = second.logText();
+    int drained = log.indexOf("drained");
+    int closed = log.indexOf("image-to-text closed (model released)");
+    assertTrue(drained >= 0 && closed > drained, "close() after the drain:\n" + log);
   }
 
   @Test

@@ -35,11 +35,12 @@ class TextToTextClusterTest {
 
   @TempDir static Path dir;
   private static LocalCluster cluster;
+  private static Path model;
   private static HeadlessChromium chromium;
 
   @BeforeAll
   static void start() throws Exception {
-    Path model = TinyModels.writeT5(dir.resolve("tiny-t5"));
+    model = TinyModels.writeT5(dir.resolve("tiny-t5"));
     cluster = LocalCluster.builder(TextToText.class.getName())
         .jvmArgs("-Xmx384m")
         .start();
@@ -54,6 +55,17 @@ class TextToTextClusterTest {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  @Test
+  void aStoppedWorkerClosesItsModelOnceItHasDrained() {
+    LocalCluster.Node second = cluster.startWorker("custom", "cpu", "--set", TextToText.MODEL + "=" + model);
+    second.terminate();
+    assertTrue(second.awaitExit(Duration.ofSeconds(30)), "the worker left");
+    String log = second.logText();
+    int drained = log.indexOf("drained");
+    int closed = log.indexOf("text-to-text closed (model released)");
+    assertTrue(drained >= 0 && closed > drained, "close() after the drain:\n" + log);
   }
 
   @Test
