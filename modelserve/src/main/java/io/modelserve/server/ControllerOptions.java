@@ -36,6 +36,7 @@ public class ControllerOptions {
   private long workerTimeoutMs = DEFAULT_WORKER_TIMEOUT_MS;
   private long maxQueueWaitMs = DEFAULT_MAX_QUEUE_WAIT_MS;
   private long startupGraceMs = DEFAULT_STARTUP_GRACE_MS;
+  private java.util.List<String> corsOrigins = java.util.List.of();
 
   public ControllerOptions() {}
 
@@ -56,6 +57,8 @@ public class ControllerOptions {
     workerTimeoutMs = json.getLong("workerTimeoutMs", DEFAULT_WORKER_TIMEOUT_MS);
     maxQueueWaitMs = json.getLong("maxQueueWaitMs", DEFAULT_MAX_QUEUE_WAIT_MS);
     startupGraceMs = json.getLong("startupGraceMs", DEFAULT_STARTUP_GRACE_MS);
+    corsOrigins = json.getJsonArray("corsOrigins", new io.vertx.core.json.JsonArray()).stream()
+        .map(Object::toString).toList();
   }
 
   public JsonObject toJson() {
@@ -71,7 +74,8 @@ public class ControllerOptions {
         .put("maxQueue", maxQueue)
         .put("workerTimeoutMs", workerTimeoutMs)
         .put("maxQueueWaitMs", maxQueueWaitMs)
-        .put("startupGraceMs", startupGraceMs);
+        .put("startupGraceMs", startupGraceMs)
+        .put("corsOrigins", new io.vertx.core.json.JsonArray(corsOrigins));
   }
 
   public int getPort() { return port; }
@@ -132,6 +136,18 @@ public class ControllerOptions {
    * Retry-After rather than 404: its workers may not have been heard from yet. 0 turns it off.
    */
   public ControllerOptions setStartupGraceMs(long ms) { this.startupGraceMs = ms; return this; }
+
+  public java.util.List<String> getCorsOrigins() { return corsOrigins; }
+
+  /**
+   * Web origins ({@code https://app.example.com:8443}) whose pages may call the services from a
+   * browser, or {@code "*"} alone for any; empty (the default) allows none but the controller's
+   * own pages. The controller answers their preflight requests itself.
+   */
+  public ControllerOptions setCorsOrigins(java.util.List<String> origins) {
+    this.corsOrigins = java.util.List.copyOf(origins);
+    return this;
+  }
 
   public long getHeaderTimeoutMs() { return headerTimeoutMs; }
 

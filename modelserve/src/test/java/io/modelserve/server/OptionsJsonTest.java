@@ -12,10 +12,10 @@ class OptionsJsonTest {
   void controllerOptionsRoundTrip() {
     ControllerOptions o = new ControllerOptions().setPort(1).setHost("h").setWebroot("w").setRequestTimeoutMs(2)
         .setMaxBodyBytes(3).setMaxFields(6).setMaxQueue(4).setWorkerTimeoutMs(5).setStartupGraceMs(8)
-        .setHeaderTimeoutMs(9).setIdleTimeoutMs(10).setMaxQueueWaitMs(7);
+        .setHeaderTimeoutMs(9).setIdleTimeoutMs(10).setMaxQueueWaitMs(7).setCorsOrigins(java.util.List.of("http://a:1"));
     assertEquals(new JsonObject("{\"port\":1,\"host\":\"h\",\"webroot\":\"w\",\"requestTimeoutMs\":2,"
         + "\"maxBodyBytes\":3,\"maxFields\":6,\"headerTimeoutMs\":9,\"idleTimeoutMs\":10,\"maxQueue\":4,\"workerTimeoutMs\":5,"
-        + "\"maxQueueWaitMs\":7,\"startupGraceMs\":8}"), o.toJson());
+        + "\"maxQueueWaitMs\":7,\"startupGraceMs\":8,\"corsOrigins\":[\"http://a:1\"]}"), o.toJson());
     assertEquals(o.toJson(), new ControllerOptions(o.toJson()).toJson());
     assertEquals(o.toJson(), new ControllerOptions(o).toJson());
     assertEquals(ControllerOptions.DEFAULT_PORT, new ControllerOptions(new JsonObject()).getPort());

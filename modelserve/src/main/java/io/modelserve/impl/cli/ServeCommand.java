@@ -118,6 +118,11 @@ public final class ServeCommand {
       description = "Worker: on SIGTERM, the longest wait for in-flight work (default ${DEFAULT-VALUE}).")
   long drainTimeoutMs;
 
+  @Option(names = "--cors-origin", paramLabel = "ORIGIN", split = ",",
+      description = "Controller: a web origin (https://app.example.com) whose pages may call the services, "
+          + "repeatable, or * for any (default: none but the controller's own pages).")
+  List<String> corsOrigins = new ArrayList<>();
+
   @Option(names = "--max-batch-size", defaultValue = "0",
       description = "Worker: requests per batch for a BatchModel (default: the service's @Api(maxBatchSize)).")
   int maxBatchSize;
@@ -178,6 +183,13 @@ public final class ServeCommand {
         return "--set needs KEY=VALUE with a key";
       }
     }
+    String cors = io.modelserve.impl.http.Cors.problem(corsOrigins);
+    if (cors != null) {
+      return cors;
+    }
+    if (role.worker && !corsOrigins.isEmpty()) {
+      return "--cors-origin is the controller's";
+    }
     if (maxQueueWaitMs < 0) {
       return "--max-queue-wait-ms must be 0 (no limit) or positive";
     }
@@ -206,7 +218,8 @@ public final class ServeCommand {
         .setMaxQueue(maxQueue)
         .setWorkerTimeoutMs(workerTimeoutMs)
         .setMaxQueueWaitMs(maxQueueWaitMs)
-        .setStartupGraceMs(startupGraceMs);
+        .setStartupGraceMs(startupGraceMs)
+        .setCorsOrigins(corsOrigins);
   }
 
   WorkerOptions workerOptions() {
