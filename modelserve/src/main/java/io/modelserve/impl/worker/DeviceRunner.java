@@ -77,7 +77,17 @@ public final class DeviceRunner {
    * {@code timeoutMs}), and a withdrawn inference answers {@code null}.
    */
   public Inference infer(ApiRequest request, long timeoutMs) {
-    Inference job = new Inference(request);
+    return infer(request, timeoutMs, null);
+  }
+
+  /**
+   * As {@link #infer(ApiRequest, long)}; a streamed answer's writer runs through {@code streams}
+   * on the same device thread, which stays occupied until it returns. Once the writer runs,
+   * {@code timeoutMs} no longer applies: the stream's own timeouts do. Without {@code streams}
+   * (a direct call on the worker's port) a streamed answer is refused with 501.
+   */
+  public Inference infer(ApiRequest request, long timeoutMs, StreamHandler streams) {
+    Inference job = new Inference(request, streams);
     occupied.incrementAndGet();
     job.task = executor.submit(job::run);
     long timer = vertx.setTimer(Math.max(1, timeoutMs), id -> {
@@ -85,7 +95,12 @@ public final class DeviceRunner {
       if (neverStarted) {
         occupied.decrementAndGet();
       }
-      if (!neverStarted && job.state.compareAndSet(RUNNING, OVERRUN)) {
+      boolean overran = !neverStarted && job.state.compareAndSet(RUNNING, OVERRUN);
+      if (!neverStarted && !overran && job.streaming) {
+        // a stream that started in time is bounded by its chunk timeouts instead
+        return;
+      }
+      if (overran) {
         job.overrunSinceNanos = System.nanoTime();
         overrunning.add(job);
         if (job.state.get() == DONE) {
@@ -107,6 +122,8 @@ public final class DeviceRunner {
   /** Still running after its 504: the model ignored the interrupt. */
   private static final int OVERRUN = 3;
   private static final int DONE = 4;
+  /** Running a streamed answer's writer: the inference timeout no longer applies. */
+  private static final int STREAMING = 5;
   /** How long past the interrupt an inference may take to stop before the device counts as stuck. */
   private static final long STUCK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -117,9 +134,12 @@ public final class DeviceRunner {
     private final AtomicInteger state = new AtomicInteger(QUEUED);
     private java.util.concurrent.Future<?> task;
     private volatile long overrunSinceNanos;
+    private final StreamHandler streams;
+    private volatile boolean streaming;
 
-    private Inference(ApiRequest request) {
+    private Inference(ApiRequest request, StreamHandler streams) {
       this.request = request;
+      this.streams = streams;
     }
 
     /** The answer; {@code null} when the inference was withdrawn before it started. */
@@ -154,6 +174,8 @@ public final class DeviceRunner {
         }
         if (!isFinal(out.status())) {
           out = badStatus(out.status());
+        } else if (out.isStream()) {
+          out = stream(out);
         }
       } catch (ApiException e) {
         out = isFinal(e.status()) ? Errors.json(e.status(), e.getMessage(), service, null) : badStatus(e.status());
@@ -173,6 +195,20 @@ public final class DeviceRunner {
       }
       ApiResponse answer = out;
       context.runOnContext(v -> promise.tryComplete(answer));
+    }
+
+    /** Runs a streamed answer's writer here, holding the device; what to answer, if anything. */
+    private ApiResponse stream(ApiResponse out) {
+      if (streams == null) {
+        return Errors.json(501, "this service answers with a stream, which only the controller serves: "
+            + "call it through the controller", service, null);
+      }
+      streaming = true;
+      if (!state.compareAndSet(RUNNING, STREAMING)) {
+        // answered 504 already: nobody waits for the stream
+        return out.withStatus(504);
+      }
+      return streams.run(out);
     }
   }
 
