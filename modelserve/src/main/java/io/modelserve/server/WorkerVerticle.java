@@ -1,6 +1,7 @@
 package io.modelserve.server;
 
 import io.modelserve.Api;
+import io.modelserve.BatchModel;
 import io.modelserve.ApiRequest;
 import io.modelserve.Model;
 import io.modelserve.impl.Addresses;
@@ -68,6 +69,8 @@ public class WorkerVerticle extends AbstractVerticle {
   private DeviceRunner runner;
   private HttpServer http;
   private int concurrency;
+  /** Requests per model call: more than 1 only for a {@code BatchModel}. */
+  private int batchSize = 1;
   private int accepted;
   /** The most the device ever held at once (shown at {@code /_/health}): bounded, whatever the controllers do. */
   private int maxHeld;
@@ -110,8 +113,21 @@ public class WorkerVerticle extends AbstractVerticle {
 
   private void serve(Promise<Void> started) {
     String name = modelClass.getAnnotation(Api.class).name();
-    concurrency = options.getConcurrency() > 0 ? options.getConcurrency() : modelClass.getAnnotation(Api.class).concurrency();
-    runner = new DeviceRunner(vertx, name, options.getDevice(), Math.max(1, concurrency));
+    Api api = modelClass.getAnnotation(Api.class);
+    concurrency = options.getConcurrency() > 0 ? options.getConcurrency() : api.concurrency();
+    batchSize = options.getMaxBatchSize() > 0 ? options.getMaxBatchSize() : api.maxBatchSize();
+    long batchDelayMs = options.getMaxBatchDelayMs() >= 0 ? options.getMaxBatchDelayMs() : api.maxBatchDelayMs();
+    if (batchSize < 1 || batchDelayMs < 0) {
+      started.fail(new IllegalArgumentException("'" + name + "': the batch size must be at least 1 and the batch delay "
+          + "not negative (" + batchSize + ", " + batchDelayMs + " ms)"));
+      return;
+    }
+    if (batchSize > 1 && !BatchModel.class.isAssignableFrom(modelClass)) {
+      started.fail(new IllegalArgumentException("'" + name + "' runs batches of " + batchSize + ", but "
+          + modelClass.getName() + " does not implement BatchModel: only a BatchModel takes several requests at once"));
+      return;
+    }
+    runner = new DeviceRunner(vertx, name, options.getDevice(), Math.max(1, concurrency), batchSize, batchDelayMs);
     startHttp(name)
         .compose(v -> runner.init(modelClass, options.getDevice(), io.modelserve.Settings.of(options.getSettings())))
         .compose(v -> listen(name))
@@ -120,8 +136,8 @@ public class WorkerVerticle extends AbstractVerticle {
           heartbeatTimer = vertx.setPeriodic(options.getHeartbeatMs(), t -> heartbeat(name));
           heartbeat(name);
           links = ControllerLink.start(vertx, options.getControllerUrl());
-          log.info("worker {} serves '{}' on device {} (concurrency {}, http port {})",
-              id, name, options.getDevice(), concurrency, httpPort());
+          log.info("worker {} serves '{}' on device {} (concurrency {}, batches of up to {}, http port {})",
+              id, name, options.getDevice(), concurrency, batchSize, httpPort());
           started.complete();
         })
         .onFailure(e -> {
@@ -152,6 +168,8 @@ public class WorkerVerticle extends AbstractVerticle {
           .put("status", state).put("id", id).put("service", name)
           .put("device", options.getDevice()).put("running", runner.running()).put("stuck", runner.stuck())
           .put("maxHeld", maxHeld)
+          .put("maxBatchSize", batchSize).put("batches", runner.batches())
+          .put("batchedRequests", runner.batchedRequests()).put("lastBatchSize", runner.lastBatchSize())
           .put("cluster", ClusterNode.describe(vertx)).toBuffer());
     } else if (path.equals("/" + name) || path.startsWith("/" + name + "/")) {
       if (!"serving".equals(state)) {
@@ -199,7 +217,7 @@ public class WorkerVerticle extends AbstractVerticle {
       msg.fail(400, "undecodable request: " + e.getMessage());
       return;
     }
-    if (env.id() != 0 && runner.occupied() >= Math.max(1, concurrency) + WireFormat.HELD_AHEAD) {
+    if (env.id() != 0 && runner.occupied() >= (Math.max(1, concurrency) + WireFormat.HELD_AHEAD) * batchSize) {
       // the controllers together sent more than the device may hold (each sees the others' load
       // only through replies and heartbeats, or the device is wedged): give it back unstarted
       msg.reply(WireFormat.full(), held());
@@ -267,6 +285,10 @@ public class WorkerVerticle extends AbstractVerticle {
         .put("httpPort", httpPort())
         .put("pid", ProcessHandle.current().pid())
         .put("concurrency", concurrency)
+        .put("maxBatchSize", batchSize)
+        .put("batches", runner.batches())
+        .put("batchedRequests", runner.batchedRequests())
+        .put("lastBatchSize", runner.lastBatchSize())
         .put("inFlight", accepted)
         .put("held", runner.occupied())
         .put("stuck", runner.stuck())

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * the round trip to the controller. Should a worker then fall idle while another still holds a
  * request ahead, the policy withdraws that request and gives it to the idle one.
  *
+ * <p>A batching worker counts in requests: its slots are its concurrency times its batch size,
+ * and it may hold a whole batch ahead.
+ *
  * <p>Workers are known from their heartbeats; one that falls silent is dropped and its
  * in-flight requests go once to another worker. Replies are matched by dispatch id, so a reply
  * from a dropped worker, or to a dispatch that was retried elsewhere, is ignored.
@@ -39,7 +42,7 @@ import org.slf4j.LoggerFactory;
 final class DispatchPolicy {
 
   private static final Logger log = LoggerFactory.getLogger(DispatchPolicy.class);
-  /** Requests a busy worker may hold beyond its concurrency. */
+  /** Requests (batches, for a batching worker) a busy worker may hold beyond its concurrency. */
   static final int AHEAD = WireFormat.HELD_AHEAD;
 
   /** How a dispatch failed without an answer from the worker. */
@@ -196,7 +199,11 @@ final class DispatchPolicy {
     w.reportHeld(hb.getInteger("held", -1));
     reportStuck(w, hb.getInteger("stuck", -1));
     w.lastSeenNanos = clock.getAsLong();
-    w.capacity = Math.max(1, hb.getInteger("concurrency", 1));
+    // a batching worker runs whole batches and holds the next one ahead, so that a batch is
+    // ready the moment the device frees
+    w.maxBatchSize = Math.max(1, hb.getInteger("maxBatchSize", 1));
+    w.capacity = Math.max(1, hb.getInteger("concurrency", 1)) * w.maxBatchSize;
+    w.ahead = AHEAD * w.maxBatchSize;
     boolean draining = hb.getBoolean("draining", false);
     if (draining && !w.draining) {
       log.info("worker {} of '{}' is draining", id, service);
@@ -411,7 +418,7 @@ final class DispatchPolicy {
 
   private void pump(ServiceState s) {
     while (!s.queue.isEmpty()) {
-      WorkerState w = s.pick(AHEAD);
+      WorkerState w = s.pick();
       if (w == null) {
         return;
       }

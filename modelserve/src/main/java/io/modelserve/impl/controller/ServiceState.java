@@ -39,9 +39,9 @@ final class ServiceState {
 
   /**
    * The worker with the most free room, ties going round robin so equal workers share work;
-   * when none has room, the one quickest to answer that may still take {@code ahead} more.
+   * when none has room, the one quickest to answer that may still take one ahead.
    */
-  WorkerState pick(int ahead) {
+  WorkerState pick() {
     int n = workers.size();
     if (n == 0) {
       return null;
@@ -60,7 +60,7 @@ final class ServiceState {
     }
     for (int i = 0; i < n; i++) {
       WorkerState w = list.get((start + i) % n);
-      if (w.canTakeAhead(ahead) && (best == null || w.meanNanos < best.meanNanos)) {
+      if (w.canTakeAhead() && (best == null || w.meanNanos < best.meanNanos)) {
         best = w;
       }
     }

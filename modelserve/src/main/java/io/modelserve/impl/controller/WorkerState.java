@@ -14,7 +14,12 @@ final class WorkerState {
   final Map<Long, PendingRequest> pending = new LinkedHashMap<>();
   JsonObject lastHeartbeat;
   long lastSeenNanos;
+  /** Requests it runs at once: its concurrency times its batch size. */
   int capacity;
+  /** Requests it may hold beyond its capacity, waiting to run next: a whole next batch. */
+  int ahead = DispatchPolicy.AHEAD;
+  /** Requests per batch (1: the model does not batch). */
+  int maxBatchSize = 1;
   boolean draining;
   /** Its device runs an inference past its time limit: no work for it until that ends. */
   boolean stuck;
@@ -66,12 +71,17 @@ final class WorkerState {
     return !draining && !stuck && outstanding() < capacity;
   }
 
-  boolean canTakeAhead(int ahead) {
+  boolean canTakeAhead() {
     return !draining && !stuck && outstanding() < capacity + ahead;
   }
 
   void observe(long nanos) {
     meanNanos = meanNanos == 0 ? nanos : meanNanos * 0.8 + nanos * 0.2;
+  }
+
+  private static double meanBatchSize(JsonObject hb) {
+    long batches = hb.getLong("batches", 0L);
+    return batches == 0 ? 0 : Math.round(100.0 * hb.getLong("batchedRequests", 0L) / batches) / 100.0;
   }
 
   JsonObject toJson() {
@@ -82,7 +92,12 @@ final class WorkerState {
         .put("host", hb.getString("host"))
         .put("httpPort", hb.getInteger("httpPort"))
         .put("pid", hb.getLong("pid"))
-        .put("concurrency", capacity)
+        .put("concurrency", hb.getInteger("concurrency", capacity))
+        .put("capacity", capacity)
+        .put("maxBatchSize", maxBatchSize)
+        .put("batches", hb.getLong("batches", 0L))
+        .put("meanBatchSize", meanBatchSize(hb))
+        .put("lastBatchSize", hb.getInteger("lastBatchSize", 0))
         .put("state", draining ? "draining" : stuck ? "stuck" : "serving")
         .put("inFlight", pending.size())
         .put("heldElsewhere", heldElsewhere)

@@ -121,6 +121,39 @@ class DispatchPolicyTest {
   }
 
   @Test
+  void aBatchingWorkerTakesAWholeBatchAndHoldsTheNextOneAhead() {
+    policy.onHeartbeat(heartbeat("a", 1).put("maxBatchSize", 4));
+    for (int i = 0; i < 10; i++) {
+      submit("" + i);
+    }
+    assertEquals(8, bus.to("a").size(), "a batch running and a batch ahead");
+    assertEquals(2, policy.status().getJsonObject("sim").getInteger("queued"));
+    JsonObject w = policy.status().getJsonObject("sim").getJsonArray("workers").getJsonObject(0);
+    assertEquals(4, w.getInteger("capacity"));
+    assertEquals(4, w.getInteger("maxBatchSize"));
+  }
+
+  @Test
+  void requestsGoToTheBatchingWorkerWithRoomBeforeAnyWaitsAheadOnABusyOne() {
+    policy.onHeartbeat(heartbeat("a", 1).put("maxBatchSize", 4));
+    policy.onHeartbeat(heartbeat("b", 1).put("maxBatchSize", 4));
+    for (int i = 0; i < 8; i++) {
+      submit("" + i);
+    }
+    assertEquals(4, bus.to("a").size());
+    assertEquals(4, bus.to("b").size());
+    submit("8");
+    assertEquals(9, bus.sent.size(), "one ahead on a busy worker");
+    String busy = bus.last().workerId();
+    String other = busy.equals("a") ? "b" : "a";
+    for (FakeTransport.Sent s : bus.to(other)) {
+      policy.onReply(other, s.dispatchId(), ok("done"), -1);
+    }
+    assertEquals(List.of(new FakeTransport.Withdrawal(busy, bus.last().dispatchId())), bus.withdrawals,
+        "the request ahead on the busy worker is taken back for the one with room");
+  }
+
+  @Test
   void anIdleWorkerJoiningTakesBackTheRequestHeldAheadOnABusyOne() {
     HeldAhead h = holdOneAheadThenJoinAnIdleWorker();
     Client ahead = h.client();
