@@ -58,7 +58,7 @@ final class BenchCluster implements AutoCloseable {
     Path root = LocalCluster.repoRoot();
     return LocalCluster.builder(example.mainClass()).moduleDir(root.resolve(example.module()))
         .workDir(root).webroot(root.resolve(example.module()))
-        .jvmArgs(profile.overrides()).jvmArgs(example.jvmArgs(root));
+        .jvmArgs(profile.overrides());
   }
 
   /** Launches the controller without waiting, for start-up timing. */
@@ -75,9 +75,10 @@ final class BenchCluster implements AutoCloseable {
   Node launchWorker(String service, String device, JvmProfile profile) {
     LocalCluster launcher = launchers.computeIfAbsent(profile, p -> builder(example, p).create());
     int port = freePort();
-    List<String> args = List.of("--worker", "--name", service, "--device", device,
+    List<String> args = new ArrayList<>(List.of("--worker", "--name", service, "--device", device,
         "--port", "" + port, "--controller-addr", "http://127.0.0.1:" + main.controllerPort(),
-        "--worker-addr", "http://127.0.0.1:" + port, "--cluster-config", main.clusterConfig().toString());
+        "--worker-addr", "http://127.0.0.1:" + port, "--cluster-config", main.clusterConfig().toString()));
+    args.addAll(example.workerArgs(LocalCluster.repoRoot()));
     Node n = launcher.launch("worker-" + service + "-" + device.replace(':', '_') + "-" + workers.size(), args);
     workers.add(n);
     return n;
