@@ -23,11 +23,12 @@ import org.junit.jupiter.api.Test;
 class StreamingTest {
 
   private static LocalCluster c;
+  private static LocalCluster.Node worker;
 
   @BeforeAll
   static void start() throws Exception {
     c = LocalCluster.builder(Main.class.getName()).start();
-    c.startWorker("stream");
+    worker = c.startWorker("stream");
   }
 
   @AfterAll
@@ -123,6 +124,21 @@ class StreamingTest {
         assertEquals(1000 + 1 + ("" + i).length(), data.length());
       }
       System.out.println("slow client: the model wrote " + held + " events (1 KB each) before waiting");
+    }
+  }
+
+  @Test
+  void theWorkersOwnPortRefusesAStreamClearly() {
+    var r = c.getFromWorker(worker, "/stream?n=3");
+    assertEquals(501, r.statusCode(), r.body());
+    assertTrue(new JsonObject(r.body()).getString("error").contains("through the controller"), r.body());
+  }
+
+  @Test
+  void aBadParameterAnswers400BeforeAnyStream() {
+    try (StreamClient s = new StreamClient(c.controllerPort(), "/stream?n=many").head()) {
+      assertEquals(400, s.status);
+      assertTrue(new JsonObject(s.body).getString("error").contains("'n'"), s.body);
     }
   }
 
