@@ -69,6 +69,8 @@ final class RelayedStream implements StreamWriter, StreamedBody {
     }
     response.closeHandler(v -> gone());
     response.exceptionHandler(e -> gone());
+    // from the first chunk on: a client that never takes it ends the stream too
+    restartTimer();
     if (firstChunk.length > 0) {
       response.write(Buffer.buffer(firstChunk));
     }
