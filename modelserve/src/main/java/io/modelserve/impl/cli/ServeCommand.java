@@ -110,6 +110,25 @@ public final class ServeCommand {
           + "not 404, while workers re-register; 0 turns it off (default ${DEFAULT-VALUE}).")
   long startupGraceMs;
 
+  @Option(names = "--stream-first-chunk-timeout-ms", defaultValue = "" + ControllerOptions.DEFAULT_STREAM_FIRST_CHUNK_TIMEOUT_MS,
+      description = "Controller: a stream whose first chunk has not come this long after the model returned it "
+          + "answers 504 (default ${DEFAULT-VALUE}).")
+  long streamFirstChunkTimeoutMs;
+
+  @Option(names = "--stream-chunk-timeout-ms", defaultValue = "" + ControllerOptions.DEFAULT_STREAM_CHUNK_TIMEOUT_MS,
+      description = "Controller: the longest gap between two chunks of a stream, the client's reading included; "
+          + "past it the stream ends with an error (default ${DEFAULT-VALUE}).")
+  long streamChunkTimeoutMs;
+
+  @Option(names = "--stream-window", defaultValue = "" + WorkerOptions.DEFAULT_STREAM_WINDOW,
+      description = "Worker: chunks of a stream not yet taken by the client before the model's next write waits "
+          + "(default ${DEFAULT-VALUE}).")
+  int streamWindow;
+
+  @Option(names = "--stream-ack-timeout-ms", defaultValue = "" + WorkerOptions.DEFAULT_STREAM_ACK_TIMEOUT_MS,
+      description = "Worker: a chunk the controller has not acknowledged this long ends the stream (default ${DEFAULT-VALUE}).")
+  long streamAckTimeoutMs;
+
   @Option(names = "--concurrency", defaultValue = "0",
       description = "Worker: inferences at once on the device (default: the service's @Api(concurrency), usually 1).")
   int concurrency;
@@ -190,6 +209,10 @@ public final class ServeCommand {
     if (role.worker && !corsOrigins.isEmpty()) {
       return "--cors-origin is the controller's";
     }
+    if (streamFirstChunkTimeoutMs <= 0 || streamChunkTimeoutMs <= 0 || streamWindow <= 0 || streamAckTimeoutMs <= 0) {
+      return "--stream-first-chunk-timeout-ms, --stream-chunk-timeout-ms, --stream-window and --stream-ack-timeout-ms "
+          + "must be positive";
+    }
     if (maxQueueWaitMs < 0) {
       return "--max-queue-wait-ms must be 0 (no limit) or positive";
     }
@@ -219,7 +242,9 @@ public final class ServeCommand {
         .setWorkerTimeoutMs(workerTimeoutMs)
         .setMaxQueueWaitMs(maxQueueWaitMs)
         .setStartupGraceMs(startupGraceMs)
-        .setCorsOrigins(corsOrigins);
+        .setCorsOrigins(corsOrigins)
+        .setStreamFirstChunkTimeoutMs(streamFirstChunkTimeoutMs)
+        .setStreamChunkTimeoutMs(streamChunkTimeoutMs);
   }
 
   WorkerOptions workerOptions() {
@@ -235,6 +260,8 @@ public final class ServeCommand {
         .setHeaderTimeoutMs(headerTimeoutMs)
         .setIdleTimeoutMs(idleTimeoutMs)
         .setRequestTimeoutMs(timeoutMs)
+        .setStreamWindow(streamWindow)
+        .setStreamAckTimeoutMs(streamAckTimeoutMs)
         .setMaxBatchSize(maxBatchSize)
         .setMaxBatchDelayMs(maxBatchDelayMs)
         .setSettings(settings)
