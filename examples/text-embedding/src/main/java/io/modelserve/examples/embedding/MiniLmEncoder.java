@@ -60,6 +60,12 @@ public final class MiniLmEncoder implements AutoCloseable {
   /** Texts per ONNX run: a batch of the service's 32 requests may carry many more texts. */
   public static final int DEFAULT_BATCH_SENTENCES = 64;
 
+  /**
+   * Texts tokenised at once: a DJL encoding holds some 15 KB of Java objects, and a batch of 32
+   * requests of 2048 texts each must not hold them all.
+   */
+  static final int TOKENIZE_SLICE = 1024;
+
   static final String MODEL_RESOURCE = "/all-minilm-l6-v2.onnx";
   static final String TOKENIZER_RESOURCE = "/all-minilm-l6-v2-tokenizer.json";
   private static final String MODEL_NAME = "all-minilm-l6-v2";
@@ -268,10 +274,22 @@ public final class MiniLmEncoder implements AutoCloseable {
    * @throws EmptyTextException naming the first text that holds no token
    */
   public List<Embedding> embed(List<String> texts) throws TranslateException {
+    Embedding[] out = new Embedding[texts.size()];
+    try (Predictor<Batch, float[]> predictor = model.newPredictor(new BatchTranslator(tokenTypeIds))) {
+      for (int from = 0; from < texts.size(); from += TOKENIZE_SLICE) {
+        embedSlice(predictor, texts.subList(from, Math.min(texts.size(), from + TOKENIZE_SLICE)), from, out);
+      }
+    }
+    return List.of(out);
+  }
+
+  /** Embeds {@code texts} into {@code out} from {@code offset} on. */
+  private void embedSlice(Predictor<Batch, float[]> predictor, List<String> texts, int offset,
+      Embedding[] out) throws TranslateException {
     Encoding[] encodings = tokenizer.batchEncode(texts);
     for (int i = 0; i < encodings.length; i++) {
       if (textTokens(encodings[i]) == 0) {
-        throw new EmptyTextException(i);
+        throw new EmptyTextException(offset + i);
       }
     }
     // Sorted by length, each run pads its texts only to the longest of similar lengths.
@@ -280,21 +298,16 @@ public final class MiniLmEncoder implements AutoCloseable {
       order[i] = i;
     }
     Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
-
-    Embedding[] out = new Embedding[encodings.length];
-    try (Predictor<Batch, float[]> predictor = model.newPredictor(new BatchTranslator(tokenTypeIds))) {
-      for (int from = 0; from < order.length; from += batchSentences) {
-        int to = Math.min(order.length, from + batchSentences);
-        Batch batch = Batch.of(encodings, Arrays.asList(order).subList(from, to));
-        float[] hidden = predictor.predict(batch);
-        for (int row = 0; row < batch.rows(); row++) {
-          int index = order[from + row];
-          out[index] = new Embedding(batch.meanPooled(hidden, row), textTokens(encodings[index]),
-              encodings[index].exceedMaxLength());
-        }
+    for (int from = 0; from < order.length; from += batchSentences) {
+      int to = Math.min(order.length, from + batchSentences);
+      Batch batch = Batch.of(encodings, Arrays.asList(order).subList(from, to));
+      float[] hidden = predictor.predict(batch);
+      for (int row = 0; row < batch.rows(); row++) {
+        int index = order[from + row];
+        out[offset + index] = new Embedding(batch.meanPooled(hidden, row), textTokens(encodings[index]),
+            encodings[index].exceedMaxLength());
       }
     }
-    return List.of(out);
   }
 
   private static int textTokens(Encoding encoding) {
