@@ -187,37 +187,30 @@ public final class WireFormat {
   }
 
   public static StreamHead decodeStreamHead(Buffer b) {
-    Reader in = new Reader(b);
-    in.version();
-    if (b.getByte(in.pos++) != STREAM) {
-      throw new IllegalArgumentException("not a stream head");
-    }
+    Reader in = answerReader(b, STREAM, "not a stream head");
     int status = in.integer();
     String contentType = in.string();
-    int n = in.integer();
-    Map<String, String> headers = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      headers.put(in.string(), in.string());
-    }
+    Map<String, String> headers = in.headers();
     byte[] first = in.bytes();
     boolean ended = b.getByte(in.pos++) != 0;
     return new StreamHead(status, contentType, headers, first, ended);
   }
 
   public static ApiResponse decodeResponse(Buffer b) {
-    Reader in = new Reader(b);
-    in.version();
-    if (b.getByte(in.pos++) != ANSWER) {
-      throw new IllegalArgumentException("not an answer");
-    }
+    Reader in = answerReader(b, ANSWER, "not an answer");
     int status = in.integer();
     String contentType = in.string();
-    int n = in.integer();
-    Map<String, String> headers = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      headers.put(in.string(), in.string());
+    return new ApiResponse(status, contentType, in.headers(), in.bytes());
+  }
+
+  /** A reader past the version and the reply kind, which must be {@code kind}. */
+  private static Reader answerReader(Buffer b, byte kind, String otherwise) {
+    Reader in = new Reader(b);
+    in.version();
+    if (b.getByte(in.pos++) != kind) {
+      throw new IllegalArgumentException(otherwise);
     }
-    return new ApiResponse(status, contentType, headers, in.bytes());
+    return in;
   }
 
   private static void putString(Buffer b, String s) {
@@ -273,6 +266,16 @@ public final class WireFormat {
       byte[] out = b.getBytes(pos, pos + n);
       pos += n;
       return out;
+    }
+
+    /** A count, then that many name and value pairs. */
+    Map<String, String> headers() {
+      int n = integer();
+      Map<String, String> headers = new LinkedHashMap<>();
+      for (int k = 0; k < n; k++) {
+        headers.put(string(), string());
+      }
+      return headers;
     }
 
     String string() {

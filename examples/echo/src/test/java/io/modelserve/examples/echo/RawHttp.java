@@ -52,7 +52,7 @@ final class RawHttp implements AutoCloseable {
   /** Reads one response: an interim 1xx has no body; a final one has a Content-Length. */
   Response read() {
     try {
-      String head = readHead();
+      String head = readHead(in);
       String[] lines = head.split("\r\n");
       int status = Integer.parseInt(lines[0].split(" ")[1]);
       Map<String, String> headers = new TreeMap<>();
@@ -83,7 +83,8 @@ final class RawHttp implements AutoCloseable {
     }
   }
 
-  private String readHead() throws IOException {
+  /** Reads a response's status line and headers, up to the blank line, from {@code in}. */
+  static String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     while (matched < 4) {

@@ -60,7 +60,7 @@ final class StreamClient implements AutoCloseable {
   /** Reads the status line and headers; a body with a Content-Length is read whole into {@link #body}. */
   StreamClient head() {
     try {
-      String[] lines = readHead().split("\r\n");
+      String[] lines = RawHttp.readHead(in).split("\r\n");
       status = Integer.parseInt(lines[0].split(" ")[1]);
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
@@ -159,20 +159,6 @@ final class StreamClient implements AutoCloseable {
       line.write(b);
     }
     return null;
-  }
-
-  private String readHead() throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("connection closed after " + head.size() + " bytes: " + head);
-      }
-      head.write(b);
-      matched = (b == '\r' || b == '\n') && "\r\n\r\n".charAt(matched) == b ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    return head.toString(StandardCharsets.ISO_8859_1).trim();
   }
 
   @Override
