@@ -254,15 +254,8 @@ final class DispatchPolicy {
   void onReply(String workerId, long dispatchId, Buffer body, int held, int stuck) {
     if (WireFormat.isReturned(body)) {
       WorkerState w = workers.get(workerId);
-      PendingRequest p = w == null ? null : w.pending.remove(dispatchId);
-      if (w != null) {
-        w.reportHeld(held);
-        reportStuck(w, stuck);
-      }
+      PendingRequest p = settle(w, dispatchId, held, stuck);
       if (p == null) {
-        if (w != null) {
-          pump(services.get(w.service));
-        }
         return;
       }
       ServiceState s = services.get(w.service);
@@ -290,6 +283,23 @@ final class DispatchPolicy {
   }
 
   /**
+   * Takes dispatch {@code dispatchId} off worker {@code w} (null: dropped) as it replied, and
+   * notes what the reply says the worker holds. {@code null} when no client waits for it any
+   * more: the worker was dropped and the request re-routed, or it was answered already.
+   */
+  private PendingRequest settle(WorkerState w, long dispatchId, int held, int stuck) {
+    PendingRequest p = w == null ? null : w.pending.remove(dispatchId);
+    if (w != null) {
+      w.reportHeld(held);
+      reportStuck(w, stuck);
+      if (p == null) {
+        pump(services.get(w.service));
+      }
+    }
+    return p;
+  }
+
+  /**
    * A worker's answer to dispatch {@code dispatchId}, decoded: a whole one, or the head of a
    * streamed one. Returns whether a client takes it ({@code false}: the dispatch was retried
    * elsewhere, or its client has gone). A streamed answer counts as answered here; the worker
@@ -298,16 +308,8 @@ final class DispatchPolicy {
    */
   boolean onAnswer(String workerId, long dispatchId, ApiResponse response, int held, int stuck) {
     WorkerState w = workers.get(workerId);
-    PendingRequest p = w == null ? null : w.pending.remove(dispatchId);
-    if (w != null) {
-      w.reportHeld(held);
-      reportStuck(w, stuck);
-    }
+    PendingRequest p = settle(w, dispatchId, held, stuck);
     if (p == null) {
-      // the worker was dropped and the request re-routed, or it was answered already: not wanted
-      if (w != null) {
-        pump(services.get(w.service));
-      }
       return false;
     }
     ServiceState s = services.get(w.service);
