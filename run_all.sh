@@ -12,6 +12,8 @@
 #   JAVA_OPTS                extra JVM options for every node
 #   WORKER_ARGS              extra worker arguments, e.g. the service's settings:
 #                            WORKER_ARGS="--set model=examples/text-to-text/models/other"
+#   CONTROLLER_ARGS          extra controller arguments, e.g. limits or CORS:
+#                            CONTROLLER_ARGS="--cors-origin https://app.example.com --max-queue 500"
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -60,6 +62,8 @@ jvm=(-XX:+UseSerialGC -Dai.djl.offline=true
 jvm+=(${JAVA_OPTS:-})
 # shellcheck disable=SC2206
 worker_args=(${WORKER_ARGS:-})
+# shellcheck disable=SC2206
+controller_args=(${CONTROLLER_ARGS:-})
 
 start() {  # name, args...
   local name=$1; shift
@@ -81,7 +85,8 @@ wait_for() {  # what, seconds, command...
   done
 }
 
-controller_pid=$(start controller --controller --port "$port" --controller-addr "http://127.0.0.1:$port" --webroot "$dir")
+controller_pid=$(start controller --controller --port "$port" --controller-addr "http://127.0.0.1:$port" --webroot "$dir" \
+    ${controller_args[@]+"${controller_args[@]}"})
 wait_for "the controller (logs/controller.log)" 120 curl -sf "http://127.0.0.1:$port/_/health"
 
 pids=()
