@@ -23,6 +23,7 @@ public class ControllerOptions {
   public static final long DEFAULT_MAX_QUEUE_WAIT_MS = 0;
   /** About twice the time workers took to re-register with a restarted controller here (1.0-1.6 s). */
   public static final long DEFAULT_STARTUP_GRACE_MS = 3_000;
+  public static final long DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
   /** From the model returning a stream to its first chunk. */
   public static final long DEFAULT_STREAM_FIRST_CHUNK_TIMEOUT_MS = 60_000;
   /** Between two chunks of a stream, the client's reading included. */
@@ -41,6 +42,9 @@ public class ControllerOptions {
   private long maxQueueWaitMs = DEFAULT_MAX_QUEUE_WAIT_MS;
   private long startupGraceMs = DEFAULT_STARTUP_GRACE_MS;
   private java.util.List<String> corsOrigins = java.util.List.of();
+  private long drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
+  private String apiKeyFile;
+  private String adminKeyFile;
   private long streamFirstChunkTimeoutMs = DEFAULT_STREAM_FIRST_CHUNK_TIMEOUT_MS;
   private long streamChunkTimeoutMs = DEFAULT_STREAM_CHUNK_TIMEOUT_MS;
 
@@ -63,6 +67,9 @@ public class ControllerOptions {
     workerTimeoutMs = json.getLong("workerTimeoutMs", DEFAULT_WORKER_TIMEOUT_MS);
     maxQueueWaitMs = json.getLong("maxQueueWaitMs", DEFAULT_MAX_QUEUE_WAIT_MS);
     startupGraceMs = json.getLong("startupGraceMs", DEFAULT_STARTUP_GRACE_MS);
+    drainTimeoutMs = json.getLong("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS);
+    apiKeyFile = json.getString("apiKeyFile");
+    adminKeyFile = json.getString("adminKeyFile");
     corsOrigins = json.getJsonArray("corsOrigins", new io.vertx.core.json.JsonArray()).stream()
         .map(Object::toString).toList();
     streamFirstChunkTimeoutMs = json.getLong("streamFirstChunkTimeoutMs", DEFAULT_STREAM_FIRST_CHUNK_TIMEOUT_MS);
@@ -84,6 +91,9 @@ public class ControllerOptions {
         .put("maxQueueWaitMs", maxQueueWaitMs)
         .put("startupGraceMs", startupGraceMs)
         .put("corsOrigins", new io.vertx.core.json.JsonArray(corsOrigins))
+        .put("drainTimeoutMs", drainTimeoutMs)
+        .put("apiKeyFile", apiKeyFile)
+        .put("adminKeyFile", adminKeyFile)
         .put("streamFirstChunkTimeoutMs", streamFirstChunkTimeoutMs)
         .put("streamChunkTimeoutMs", streamChunkTimeoutMs);
   }
@@ -146,6 +156,31 @@ public class ControllerOptions {
    * Retry-After rather than 404: its workers may not have been heard from yet. 0 turns it off.
    */
   public ControllerOptions setStartupGraceMs(long ms) { this.startupGraceMs = ms; return this; }
+
+  public String getApiKeyFile() { return apiKeyFile; }
+
+  /**
+   * A file of API keys (one a line, an optional label after it): the services then need
+   * {@code Authorization: Bearer <key>} or {@code X-API-Key}. Re-read when it changes. Without
+   * it, the keys of the environment variable {@code MODELSERVE_API_KEYS} (comma-separated), if set.
+   */
+  public ControllerOptions setApiKeyFile(String file) { this.apiKeyFile = file; return this; }
+
+  public String getAdminKeyFile() { return adminKeyFile; }
+
+  /**
+   * Keys for {@code /_/status} (and metrics), in the same form; else {@code MODELSERVE_ADMIN_KEYS};
+   * else the API keys guard them. {@code /_/health} and {@code /_/ready} stay open.
+   */
+  public ControllerOptions setAdminKeyFile(String file) { this.adminKeyFile = file; return this; }
+
+  public long getDrainTimeoutMs() { return drainTimeoutMs; }
+
+  /**
+   * On stop (SIGTERM), how long requests in flight and queued may take: the controller stops
+   * accepting at once and answers what is still queued after this long 503 with Retry-After.
+   */
+  public ControllerOptions setDrainTimeoutMs(long ms) { this.drainTimeoutMs = ms; return this; }
 
   public java.util.List<String> getCorsOrigins() { return corsOrigins; }
 

@@ -17,6 +17,8 @@ import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
 import io.modelserve.impl.http.RequestChecks;
 import io.modelserve.impl.http.WebAssets;
+import io.modelserve.impl.security.Access;
+import io.modelserve.impl.security.KeyRing;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -53,6 +55,12 @@ public class ControllerVerticle extends AbstractVerticle {
   private Dispatcher dispatcher;
   private JoinList joins;
   private HttpServer server;
+  /** Keys the services need; none unless configured. */
+  private KeyRing apiKeys;
+  /** Keys {@code /_/status} needs: the admin keys, else the API keys. */
+  private KeyRing adminKeys;
+  /** Set once stop has begun: no new requests. */
+  private volatile boolean stopping;
   private long listeningSinceNanos;
 
   /** For the Vert.x launcher: options come from the deployment config. */
@@ -75,6 +83,9 @@ public class ControllerVerticle extends AbstractVerticle {
     // first-use work that takes seconds on a loaded machine: off the event loop
     vertx.executeBlocking(() -> {
       EventLoopWarmUp.run();
+      apiKeys = KeyRing.load("API keys", options.getApiKeyFile(), "MODELSERVE_API_KEYS").watch(vertx);
+      KeyRing admin = KeyRing.load("admin keys", options.getAdminKeyFile(), "MODELSERVE_ADMIN_KEYS");
+      adminKeys = admin.current().required() ? admin.watch(vertx) : apiKeys;
       return null;
     }).onSuccess(v -> serve(started)).onFailure(started::fail);
   }
@@ -126,9 +137,16 @@ public class ControllerVerticle extends AbstractVerticle {
       router.route().handler(cors);
     }
     router.get("/_/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
-    router.get("/_/status").handler(ctx -> json(ctx, 200, new JsonObject()
-        .put("cluster", ClusterNode.describe(vertx))
-        .put("services", dispatcher.status())));
+    router.get("/_/status").handler(ctx -> {
+      ApiResponse denied = Access.check(ctx.request(), adminKeys.current(), "an admin key");
+      if (denied != null) {
+        RequestChecks.refuse(ctx.request(), denied);
+        return;
+      }
+      json(ctx, 200, new JsonObject()
+          .put("cluster", ClusterNode.describe(vertx))
+          .put("services", dispatcher.status()));
+    });
     router.get("/_/ready").handler(ctx -> HttpResponses.write(ctx.response(),
         Readiness.all(dispatcher.status(), notYetKnown())));
     router.get("/_/ready/:name").handler(ctx -> HttpResponses.write(ctx.response(),
@@ -151,8 +169,10 @@ public class ControllerVerticle extends AbstractVerticle {
       }
     });
     router.route().handler(ctx -> {
+      // without a key, not even which services exist
+      ApiResponse denied = Access.check(ctx.request(), apiKeys.current(), "an API key");
       String name = serviceName(ctx.request());
-      RequestChecks.refuse(ctx.request(), unknown(name.isEmpty() ? "/" : name));
+      RequestChecks.refuse(ctx.request(), denied != null ? denied : unknown(name.isEmpty() ? "/" : name));
     });
     for (int status : new int[] {400, 403, 404, 405, 413, 500}) {
       router.errorHandler(status, ctx -> RequestChecks.refuse(ctx.request(), Errors.json(status,
@@ -166,6 +186,9 @@ public class ControllerVerticle extends AbstractVerticle {
    * alone in its cluster), or {@code null} when it can.
    */
   private String notYetKnown() {
+    if (stopping) {
+      return "the controller is shutting down";
+    }
     long sinceMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - listeningSinceNanos);
     if (sinceMs < options.getStartupGraceMs()) {
       return "the controller started " + sinceMs + " ms ago and workers register within "
@@ -237,9 +260,19 @@ public class ControllerVerticle extends AbstractVerticle {
 
   private void service(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
+    if (stopping) {
+      RequestChecks.refuse(req, Errors.json(503, "the controller is shutting down: retry on another", null, null)
+          .withHeader("Retry-After", "1").withHeader("Connection", "close"));
+      return;
+    }
     String name = serviceName(req);
     if (name.isEmpty() || !dispatcher.knows(name)) {
       ctx.next();
+      return;
+    }
+    ApiResponse denied = Access.check(req, apiKeys.current(), "an API key");
+    if (denied != null) {
+      RequestChecks.refuse(req, denied);
       return;
     }
     // refused before the body is read: a client need not send a body that nobody will read
@@ -274,8 +307,33 @@ public class ControllerVerticle extends AbstractVerticle {
     ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encodePrettily());
   }
 
+  /**
+   * Stops gracefully: accepts no more connections or requests (503 with Retry-After and
+   * {@code Connection: close} on kept-alive ones, {@code /_/ready} 503), lets what is in flight
+   * and queued finish for up to the drain timeout, answers what is still queued then 503, and
+   * closes once every response has been written (or a second after the timeout).
+   */
   @Override
   public void stop(Promise<Void> stopped) {
-    (server == null ? Future.<Void>succeededFuture() : server.close()).onComplete(ar -> stopped.complete());
+    if (server == null) {
+      stopped.complete();
+      return;
+    }
+    stopping = true;
+    apiKeys.close();
+    adminKeys.close();
+    long drainMs = options.getDrainTimeoutMs();
+    log.info("controller stopping: no new requests; up to {} ms for those in flight", drainMs);
+    long timer = vertx.setTimer(Math.max(1, drainMs), t -> {
+      int refused = dispatcher.refuseQueued("the controller is shutting down: retry on another");
+      if (refused > 0) {
+        log.info("controller stopping: {} request(s) still queued answered 503", refused);
+      }
+    });
+    server.shutdown(drainMs + 1_000, TimeUnit.MILLISECONDS).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      log.info("controller stopped");
+      stopped.complete();
+    });
   }
 }

@@ -41,6 +41,7 @@ public class WorkerOptions {
   private String advertisedHost = "127.0.0.1";
   private String controllerUrl;
   private int maxBatchSize;
+  private String apiKeyFile;
   private long maxBatchDelayMs = -1;
   private java.util.Map<String, String> settings = java.util.Map.of();
 
@@ -68,6 +69,7 @@ public class WorkerOptions {
     advertisedHost = json.getString("advertisedHost", "127.0.0.1");
     controllerUrl = json.getString("controllerUrl");
     maxBatchSize = json.getInteger("maxBatchSize", 0);
+    apiKeyFile = json.getString("apiKeyFile");
     maxBatchDelayMs = json.getLong("maxBatchDelayMs", -1L);
     java.util.Map<String, String> s = new java.util.TreeMap<>();
     JsonObject given = json.getJsonObject("settings", new JsonObject());
@@ -100,6 +102,7 @@ public class WorkerOptions {
         .put("advertisedHost", advertisedHost)
         .put("controllerUrl", controllerUrl)
         .put("maxBatchSize", maxBatchSize)
+        .put("apiKeyFile", apiKeyFile)
         .put("maxBatchDelayMs", maxBatchDelayMs)
         .put("settings", new JsonObject(new java.util.TreeMap<String, Object>(settings)));
   }
@@ -193,6 +196,14 @@ public class WorkerOptions {
    * workers are; {@code null} (the launcher form's default) checks nothing.
    */
   public WorkerOptions setControllerUrl(String url) { this.controllerUrl = url; return this; }
+
+  public String getApiKeyFile() { return apiKeyFile; }
+
+  /**
+   * The API key file (as the controller's): direct calls to the worker's own port then need a
+   * key; {@code /_/health} stays open. Else {@code MODELSERVE_API_KEYS}, if set.
+   */
+  public WorkerOptions setApiKeyFile(String file) { this.apiKeyFile = file; return this; }
 
   public int getMaxBatchSize() { return maxBatchSize; }
 

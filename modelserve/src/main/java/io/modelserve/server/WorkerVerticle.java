@@ -16,6 +16,8 @@ import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
 import io.modelserve.impl.http.RequestChecks;
 import io.modelserve.impl.wire.WireFormat;
+import io.modelserve.impl.security.Access;
+import io.modelserve.impl.security.KeyRing;
 import io.modelserve.impl.worker.DeviceRunner;
 import io.modelserve.impl.worker.StreamHandler;
 import io.modelserve.impl.worker.StreamSession;
@@ -68,6 +70,8 @@ public class WorkerVerticle extends AbstractVerticle {
   private MessageConsumer<JsonObject> withdrawals;
   private DeviceRunner runner;
   private HttpServer http;
+  /** Keys a direct call to this worker's port needs; none unless configured. */
+  private KeyRing apiKeys;
   private int concurrency;
   /** Requests per model call: more than 1 only for a {@code BatchModel}. */
   private int batchSize = 1;
@@ -104,6 +108,7 @@ public class WorkerVerticle extends AbstractVerticle {
     // scanning the class path and first-use work take seconds on a loaded machine: off the event loop
     vertx.<Class<? extends Model>>executeBlocking(() -> {
       EventLoopWarmUp.run();
+      apiKeys = KeyRing.load("API keys", options.getApiKeyFile(), "MODELSERVE_API_KEYS").watch(vertx);
       return modelClass != null ? modelClass : ApiScanner.find(options.getName(), ApiScanner.scanClasspath());
     }).onSuccess(type -> {
       modelClass = type;
@@ -172,6 +177,11 @@ public class WorkerVerticle extends AbstractVerticle {
           .put("batchedRequests", runner.batchedRequests()).put("lastBatchSize", runner.lastBatchSize())
           .put("cluster", ClusterNode.describe(vertx)).toBuffer());
     } else if (path.equals("/" + name) || path.startsWith("/" + name + "/")) {
+      var denied = Access.check(req, apiKeys.current(), "an API key");
+      if (denied != null) {
+        RequestChecks.refuse(req, denied);
+        return;
+      }
       if (!"serving".equals(state)) {
         RequestChecks.refuse(req, Errors.json(503, "worker is " + state, name, null).withHeader("Retry-After", "1"));
         return;
@@ -342,6 +352,9 @@ public class WorkerVerticle extends AbstractVerticle {
 
   private Future<Void> closeQuietly() {
     links.forEach(ControllerLink::close);
+    if (apiKeys != null) {
+      apiKeys.close();
+    }
     Future<Void> model = runner == null ? Future.succeededFuture() : runner.close();
     Future<Void> server = http == null ? Future.succeededFuture() : http.close().recover(e -> Future.succeededFuture());
     return Future.join(model, server).mapEmpty();

@@ -152,7 +152,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** The HTTP port the controller's status gives for the worker with this pid, or -1. */
   private int httpPortOf(long pid) {
-    JsonObject services = new JsonObject(get("/_/status").body()).getJsonObject("services");
+    JsonObject services = new JsonObject(status(controller).body()).getJsonObject("services");
     for (String name : services.fieldNames()) {
       for (Object w : services.getJsonObject(name).getJsonArray("workers")) {
         JsonObject worker = (JsonObject) w;
@@ -166,7 +166,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** The controller's view of the worker with this pid ({@code /_/status}), or {@code null}. */
   public JsonObject workerStatus(Node worker) {
-    JsonObject services = new JsonObject(get("/_/status").body()).getJsonObject("services");
+    JsonObject services = new JsonObject(status(controller).body()).getJsonObject("services");
     for (String name : services.fieldNames()) {
       for (Object w : services.getJsonObject(name).getJsonArray("workers")) {
         if (((JsonObject) w).getLong("pid", -1L) == worker.pid()) {
@@ -216,6 +216,18 @@ public final class LocalCluster implements AutoCloseable {
     return controller;
   }
 
+  /**
+   * A controller's {@code /_/status}, with the builder's {@link Builder#adminKey} when one is
+   * set: the cluster's own waits work on clusters that require keys.
+   */
+  public HttpResponse<String> status(Node controller) {
+    HttpRequest.Builder r = HttpRequest.newBuilder(uri(controller, "/_/status")).GET();
+    if (b.adminKey != null) {
+      r.header("Authorization", "Bearer " + b.adminKey);
+    }
+    return send(r.build());
+  }
+
   public HttpResponse<String> get(String pathAndQuery) {
     return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET().build());
   }
@@ -244,7 +256,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Live workers of {@code service} as that controller's status reports them. */
   public int liveWorkers(Node controller, String service) {
-    String body = send(HttpRequest.newBuilder(uri(controller, "/_/status")).GET().build()).body();
+    String body = status(controller).body();
     int at = body.indexOf("\"" + service + "\" : {");
     if (at < 0) {
       return 0;
@@ -384,6 +396,7 @@ public final class LocalCluster implements AutoCloseable {
     private Path workDir = Path.of("").toAbsolutePath();
     private Path webroot = Path.of("").toAbsolutePath();
     private final List<String> controllerArgs = new ArrayList<>();
+    private String adminKey;
     private final List<String> jvmArgs = new ArrayList<>(List.of(
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
         "-Dai.djl.offline=true",
@@ -409,6 +422,12 @@ public final class LocalCluster implements AutoCloseable {
     /** The controller's --webroot (default: the working directory). */
     public Builder webroot(Path dir) {
       this.webroot = dir.toAbsolutePath();
+      return this;
+    }
+
+    /** The key this harness sends to {@code /_/status} when the controller requires one. */
+    public Builder adminKey(String key) {
+      this.adminKey = key;
       return this;
     }
 

@@ -85,6 +85,7 @@ public final class Launcher {
         throw e;
       }
       installShutdownHook(vertx);
+      reloadKeysOnSighup(vertx);
       return SERVING;
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -102,6 +103,16 @@ public final class Launcher {
       }
     }
     return ApiScanner.scanClasspath();
+  }
+
+  /** SIGHUP re-reads the key files (they are also re-read when they change). */
+  private static void reloadKeysOnSighup(Vertx vertx) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> vertx.eventBus().publish(
+          io.modelserve.impl.security.KeyRing.RELOAD, null, new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true)));
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      log.debug("no SIGHUP here: key files are re-read on change only ({})", e.toString());
+    }
   }
 
   /** Vert.x installs none: closing undeploys (a worker drains) and leaves the cluster. */

@@ -56,8 +56,19 @@ public final class ServeCommand {
           + "(default http://127.0.0.1:<port>).")
   URI workerAddr;
 
-  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface the HTTP port binds to (default ${DEFAULT-VALUE}).")
+  @Option(names = "--host", description = "Interface the HTTP port binds to (default: controller 0.0.0.0, "
+      + "worker the host of --worker-addr, so that its own port is not open to every network).")
   String host;
+
+  @Option(names = "--api-key-file", paramLabel = "FILE",
+      description = "Keys (one a line, optional label after it) that service calls must present as "
+          + "'Authorization: Bearer <key>' or 'X-API-Key'; re-read on change and on SIGHUP "
+          + "(default: $MODELSERVE_API_KEYS, comma-separated, else no keys).")
+  Path apiKeyFile;
+
+  @Option(names = "--admin-key-file", paramLabel = "FILE",
+      description = "Controller: keys for /_/status (default: $MODELSERVE_ADMIN_KEYS, else the API keys).")
+  Path adminKeyFile;
 
   @Option(names = "--cluster-config", paramLabel = "FILE",
       description = "Hazelcast XML (default: ./cluster.xml when present, else the cluster.xml on the class path).")
@@ -134,7 +145,8 @@ public final class ServeCommand {
   int concurrency;
 
   @Option(names = "--drain-timeout-ms", defaultValue = "" + WorkerOptions.DEFAULT_DRAIN_TIMEOUT_MS,
-      description = "Worker: on SIGTERM, the longest wait for in-flight work (default ${DEFAULT-VALUE}).")
+      description = "On SIGTERM, the longest wait for in-flight work; a controller then answers what is still "
+          + "queued 503 (default ${DEFAULT-VALUE}).")
   long drainTimeoutMs;
 
   @Option(names = "--cors-origin", paramLabel = "ORIGIN", split = ",",
@@ -179,6 +191,14 @@ public final class ServeCommand {
     }
     if (clusterConfig != null && !Files.isRegularFile(clusterConfig)) {
       return "--cluster-config: no such file: " + clusterConfig;
+    }
+    for (Path keys : new Path[] {apiKeyFile, adminKeyFile}) {
+      if (keys != null && !Files.isReadable(keys)) {
+        return "no such key file: " + keys;
+      }
+    }
+    if (role.worker && adminKeyFile != null) {
+      return "--admin-key-file is the controller's";
     }
     if (webroot != null && role.controller && !Files.isDirectory(webroot)) {
       return "--webroot: no such folder: " + webroot;
@@ -231,7 +251,9 @@ public final class ServeCommand {
   ControllerOptions controllerOptions() {
     return new ControllerOptions()
         .setPort(port == null ? ControllerOptions.DEFAULT_PORT : port)
-        .setHost(host)
+        .setHost(host == null ? "0.0.0.0" : host)
+        .setApiKeyFile(apiKeyFile == null ? null : apiKeyFile.toAbsolutePath().toString())
+        .setAdminKeyFile(adminKeyFile == null ? null : adminKeyFile.toAbsolutePath().toString())
         .setWebroot(webroot.toString())
         .setRequestTimeoutMs(timeoutMs)
         .setMaxBodyBytes(maxBodyBytes)
@@ -243,6 +265,7 @@ public final class ServeCommand {
         .setMaxQueueWaitMs(maxQueueWaitMs)
         .setStartupGraceMs(startupGraceMs)
         .setCorsOrigins(corsOrigins)
+        .setDrainTimeoutMs(drainTimeoutMs)
         .setStreamFirstChunkTimeoutMs(streamFirstChunkTimeoutMs)
         .setStreamChunkTimeoutMs(streamChunkTimeoutMs);
   }
@@ -252,7 +275,8 @@ public final class ServeCommand {
         .setName(name)
         .setDevice(device)
         .setPort(port == null ? WorkerOptions.DEFAULT_PORT : port)
-        .setHost(host)
+        .setHost(host == null ? ownHost() : host)
+        .setApiKeyFile(apiKeyFile == null ? null : apiKeyFile.toAbsolutePath().toString())
         .setConcurrency(concurrency)
         .setDrainTimeoutMs(drainTimeoutMs)
         .setMaxBodyBytes(maxBodyBytes)

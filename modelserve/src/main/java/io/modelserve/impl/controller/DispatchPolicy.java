@@ -230,6 +230,23 @@ final class DispatchPolicy {
     }
   }
 
+  /**
+   * Answers every queued request {@code status} with Retry-After (the controller is stopping and
+   * its time to drain is up): the client may retry on another controller. Returns how many.
+   */
+  int refuseQueued(int status, String why) {
+    int n = 0;
+    for (ServiceState s : services.values()) {
+      while (!s.queue.isEmpty()) {
+        PendingRequest p = s.queue.pollFirst();
+        if (finish(p, Errors.json(status, why, s.name, null).withHeader("Retry-After", "1"))) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
   /** Drops workers whose heartbeats stopped; called periodically. */
   void dropSilentWorkers() {
     long limit = TimeUnit.MILLISECONDS.toNanos(options.getWorkerTimeoutMs());

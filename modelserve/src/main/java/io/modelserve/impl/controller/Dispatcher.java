@@ -89,6 +89,11 @@ public final class Dispatcher {
     policy.onLeft(id);
   }
 
+  /** Answers every queued request 503 with Retry-After and {@code why}; returns how many. */
+  public int refuseQueued(String why) {
+    return policy.refuseQueued(503, why);
+  }
+
   /** Drops workers whose heartbeats stopped; called periodically. */
   public void dropSilentWorkers() {
     policy.dropSilentWorkers();

@@ -82,6 +82,12 @@ final class Load implements AutoCloseable {
     return new Load(cluster::uri, cluster::send, path, total, concurrency);
   }
 
+  /** Load whose every request presents {@code apiKey} as a bearer token. */
+  static Load withKey(LocalCluster cluster, String path, int total, int concurrency, java.util.function.Supplier<String> apiKey) {
+    return new Load(cluster::uri, r -> cluster.send(HttpRequest.newBuilder(r, (n, v) -> true)
+        .header("Authorization", "Bearer " + apiKey.get()).build()), path, total, concurrency);
+  }
+
   /** Load on one controller of several. */
   static Load start(LocalCluster cluster, LocalCluster.Node controller, String path, int total, int concurrency) {
     return new Load(p -> cluster.uri(controller, p), cluster::send, path, total, concurrency);
