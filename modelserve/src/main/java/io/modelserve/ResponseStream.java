@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
  * and throws {@link StreamClosedException} once the client has gone, the stream timed out or
  * the controller refused the chunk. A writer that simply loops over {@code out.event(...)} thus
  * stops within one step when its client leaves.
+ *
+ * <p>Write only from the thread the writer runs on (the device thread), in order: a stream is
+ * not safe for several threads at once.
  */
 public interface ResponseStream {
 
