@@ -22,7 +22,7 @@ public final class BenchSuite {
 
   private static final List<Scenario> SCENARIOS = List.of(
       new FootprintScenario(), new OverheadScenario(), new LoadGeneratorScenario(),
-      new ScalingScenario(), new BalancingScenario(), new OcrScenario());
+      new ScalingScenario(), new BalancingScenario(), new OcrScenario(), new BatchingScenario());
 
   private BenchSuite() {}
 

@@ -7,6 +7,8 @@ record Example(String mainClass, String module) {
 
   static final Example ECHO = new Example("io.modelserve.examples.echo.Main", "examples/echo");
   static final Example OCR = new Example("io.modelserve.examples.ocr.OcrService", "examples/ocr");
+  static final Example EMBEDDING =
+      new Example("io.modelserve.examples.embedding.Embeddings", "examples/text-embedding");
 
   /** JVM flags the example's nodes need beyond the profile's. */
   String[] jvmArgs(Path repoRoot) {
@@ -14,6 +16,16 @@ record Example(String mainClass, String module) {
       return new String[] {"-Dmodelserve.ocr.models=" + ocrModels(repoRoot)};
     }
     return new String[0];
+  }
+
+  /**
+   * Whether the module is built here: its main class compiled and its class path written. An
+   * example still being written on another branch is absent, and its scenario says so.
+   */
+  boolean built(Path repoRoot) {
+    Path target = repoRoot.resolve(module).resolve("target");
+    return java.nio.file.Files.isRegularFile(target.resolve("classpath.txt"))
+        && java.nio.file.Files.isRegularFile(target.resolve("classes").resolve(mainClass.replace('.', '/') + ".class"));
   }
 
   static Path ocrModels(Path repoRoot) {
