@@ -22,7 +22,8 @@ public final class BenchSuite {
 
   private static final List<Scenario> SCENARIOS = List.of(
       new FootprintScenario(), new OverheadScenario(), new LoadGeneratorScenario(),
-      new ScalingScenario(), new BalancingScenario(), new OcrScenario(), new BatchingScenario());
+      new ScalingScenario(), new BalancingScenario(), new OcrScenario(), new BatchingScenario(),
+      new BatchingOverheadScenario());
 
   private BenchSuite() {}
 
