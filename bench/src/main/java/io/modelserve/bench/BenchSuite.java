@@ -23,7 +23,7 @@ public final class BenchSuite {
   private static final List<Scenario> SCENARIOS = List.of(
       new FootprintScenario(), new OverheadScenario(), new LoadGeneratorScenario(),
       new ScalingScenario(), new BalancingScenario(), new OcrScenario(), new BatchingScenario(),
-      new BatchingOverheadScenario());
+      new BatchingOverheadScenario(), new StreamingScenario());
 
   private BenchSuite() {}
 
