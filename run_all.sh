@@ -10,6 +10,8 @@
 #   DEVICES (cpu)            comma-separated devices, one per worker, cycled: DEVICES=0,1,2,3
 #   SERVICE                  the @Api name to run (default: the example's)
 #   JAVA_OPTS                extra JVM options for every node
+#   WORKER_ARGS              extra worker arguments, e.g. the service's settings:
+#                            WORKER_ARGS="--set model=examples/text-to-text/models/other"
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -56,6 +58,8 @@ jvm=(-XX:+UseSerialGC -Dai.djl.offline=true
      --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
 # shellcheck disable=SC2206
 jvm+=(${JAVA_OPTS:-})
+# shellcheck disable=SC2206
+worker_args=(${WORKER_ARGS:-})
 
 start() {  # name, args...
   local name=$1; shift
@@ -85,7 +89,8 @@ for ((i = 0; i < workers; i++)); do
   wport=$((worker_base + i))
   device=${devices[$((i % ${#devices[@]}))]}
   pids+=("$(start "worker-$i" --worker --name "$service" --device "$device" --port "$wport" \
-      --controller-addr "http://127.0.0.1:$port" --worker-addr "http://127.0.0.1:$wport")")
+      --controller-addr "http://127.0.0.1:$port" --worker-addr "http://127.0.0.1:$wport" \
+      ${worker_args[@]+"${worker_args[@]}"})")
 done
 for ((i = 0; i < workers; i++)); do
   wait_for "worker $i (logs/worker-$i.log)" 300 \

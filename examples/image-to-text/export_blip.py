@@ -19,7 +19,7 @@ and optionally onnxruntime + Pillow for --check.
     pip install torch transformers onnxruntime pillow
     python examples/image-to-text/export_blip.py examples/image-to-text/models/blip-large
     python examples/image-to-text/export_blip.py examples/image-to-text/models/blip-large --check photo.jpg
-    IMAGE_TO_TEXT_MODEL=examples/image-to-text/models/blip-large ./run_all.sh image-to-text 1
+    WORKER_ARGS="--set model=examples/image-to-text/models/blip-large" ./run_all.sh image-to-text 1
 """
 import argparse
 import json

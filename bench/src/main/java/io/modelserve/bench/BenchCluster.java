@@ -58,7 +58,7 @@ final class BenchCluster implements AutoCloseable {
     Path root = LocalCluster.repoRoot();
     return LocalCluster.builder(example.mainClass()).moduleDir(root.resolve(example.module()))
         .workDir(root).webroot(root.resolve(example.module()))
-        .jvmArgs(profile.overrides()).jvmArgs(example.jvmArgs(root));
+        .jvmArgs(profile.overrides());
   }
 
   /** Launches the controller without waiting, for start-up timing. */
@@ -78,6 +78,7 @@ final class BenchCluster implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--worker", "--name", service, "--device", device,
         "--port", "" + port, "--controller-addr", "http://127.0.0.1:" + main.controllerPort(),
         "--worker-addr", "http://127.0.0.1:" + port, "--cluster-config", main.clusterConfig().toString()));
+    args.addAll(example.workerArgs(LocalCluster.repoRoot()));
     args.addAll(List.of(extraArgs));
     Node n = launcher.launch("worker-" + service + "-" + device.replace(':', '_') + "-" + workers.size(), args);
     workers.add(n);

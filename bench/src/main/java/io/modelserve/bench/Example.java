@@ -1,6 +1,7 @@
 package io.modelserve.bench;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** An example module the benchmark starts nodes of: its main class and where its build is. */
 record Example(String mainClass, String module) {
@@ -10,12 +11,12 @@ record Example(String mainClass, String module) {
   static final Example EMBEDDING =
       new Example("io.modelserve.examples.embedding.Embeddings", "examples/text-embedding");
 
-  /** JVM flags the example's nodes need beyond the profile's. */
-  String[] jvmArgs(Path repoRoot) {
+  /** Worker arguments the example's workers need: the service's settings ({@code --set}). */
+  List<String> workerArgs(Path repoRoot) {
     if (this.equals(OCR)) {
-      return new String[] {"-Dmodelserve.ocr.models=" + ocrModels(repoRoot)};
+      return List.of("--set", "models=" + ocrModels(repoRoot));
     }
-    return new String[0];
+    return List.of();
   }
 
   /**

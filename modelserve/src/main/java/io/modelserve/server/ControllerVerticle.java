@@ -9,6 +9,7 @@ import io.modelserve.impl.cluster.ClusterNode;
 import io.modelserve.impl.cluster.ControllerLink;
 import io.modelserve.impl.cluster.JoinList;
 import io.modelserve.impl.controller.Dispatcher;
+import io.modelserve.impl.controller.Readiness;
 import io.modelserve.impl.http.BodyLimits;
 import io.modelserve.impl.http.ConnectionTimeouts;
 import io.modelserve.impl.http.HttpRequestReader;
@@ -123,10 +124,14 @@ public class ControllerVerticle extends AbstractVerticle {
     router.get("/_/status").handler(ctx -> json(ctx, 200, new JsonObject()
         .put("cluster", ClusterNode.describe(vertx))
         .put("services", dispatcher.status())));
+    router.get("/_/ready").handler(ctx -> HttpResponses.write(ctx.response(),
+        Readiness.all(dispatcher.status(), notYetKnown())));
+    router.get("/_/ready/:name").handler(ctx -> HttpResponses.write(ctx.response(),
+        Readiness.one(dispatcher.status(), ctx.pathParam("name"), notYetKnown())));
     router.get("/_/cluster").handler(ctx -> json(ctx, 200, joins == null ? new JsonObject() : joins.self()));
     router.post("/_/cluster").handler(this::clusterHint);
     router.route("/_/*").handler(ctx -> HttpResponses.error(ctx.response(), 404,
-        "unknown path " + ctx.request().path() + "; try /_/health or /_/status", null));
+        "unknown path " + ctx.request().path() + "; try /_/health, /_/ready or /_/status", null));
     router.route().handler(this::service);
     String webroot = Path.of(options.getWebroot()).toAbsolutePath().normalize().toString();
     // only the page and its assets: the webroot defaults to the working directory, whose other
@@ -149,6 +154,22 @@ public class ControllerVerticle extends AbstractVerticle {
           ctx.failure() == null ? "request failed with status " + status : ctx.failure().toString(), null, null)));
     }
     return router;
+  }
+
+  /**
+   * Why this controller cannot yet tell which services exist (within its start-up grace, or
+   * alone in its cluster), or {@code null} when it can.
+   */
+  private String notYetKnown() {
+    long sinceMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - listeningSinceNanos);
+    if (sinceMs < options.getStartupGraceMs()) {
+      return "the controller started " + sinceMs + " ms ago and workers register within "
+          + options.getStartupGraceMs() + " ms";
+    }
+    if (joins != null && joins.alone()) {
+      return "this controller is alone in its cluster: its workers' cluster has not merged with it yet, or none runs";
+    }
+    return null;
   }
 
   /**

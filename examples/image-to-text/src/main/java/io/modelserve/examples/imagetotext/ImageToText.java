@@ -6,7 +6,9 @@ import io.modelserve.ApiRequest;
 import io.modelserve.ApiResponse;
 import io.modelserve.Model;
 import io.modelserve.ModelServe;
+import io.modelserve.Settings;
 import io.modelserve.UploadedFile;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,17 +20,19 @@ import org.slf4j.LoggerFactory;
  * Image captioning behind {@code POST /custom} with a multipart {@code image}, answering {@code
  * {"text": caption}}; {@code max_new_tokens} (query or form, 1 to 256, default 32) bounds it.
  *
- * <p>The model is read from {@code -Dmodelserve.imagetotext.model=DIR} or the environment
- * variable {@code IMAGE_TO_TEXT_MODEL}, by default from {@code
+ * <p>Setting (the worker's {@code --set key=value}, or its JSON config's {@code settings}):
+ * {@code model}, the model's folder, by default {@code
  * examples/image-to-text/models/vit-gpt2-image-captioning} (or {@code models/...} inside the
  * example's folder), where {@link Download} puts it. A BLIP folder written by {@code
  * export_blip.py} works the same.
+ *
+ * <p>{@link #close()} releases the ONNX Runtime sessions and the tokenizer.
  */
 @Api(name = "custom")
 public class ImageToText implements Model {
 
-  public static final String MODEL_PROPERTY = "modelserve.imagetotext.model";
-  public static final String MODEL_ENV = "IMAGE_TO_TEXT_MODEL";
+  /** The setting naming the model's folder. */
+  public static final String MODEL = "model";
   public static final String DEFAULT_MODEL = "vit-gpt2-image-captioning";
   public static final int DEFAULT_MAX_NEW_TOKENS = 32;
   public static final int LIMIT_MAX_NEW_TOKENS = 256;
@@ -38,10 +42,28 @@ public class ImageToText implements Model {
   private Captioner captioner;
 
   @Override
-  public void init(String device) throws Exception {
-    Path dir = modelDir();
+  public void init(String device, Settings settings) throws Exception {
+    Path dir = settings.path(MODEL, null);
+    if (dir == null) {
+      dir = defaultModelDir();
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("setting '" + MODEL + "': no folder " + dir.toAbsolutePath()
+          + "; run the download step (examples/image-to-text/download.sh), or --set " + MODEL + "=DIR");
+    }
     captioner = Captioner.load(dir, device);
     log.info("image-to-text model loaded from {}", dir.toAbsolutePath());
+  }
+
+  /** Releases the model; a worker calls it after draining, or after {@code init} failed. */
+  @Override
+  public void close() throws Exception {
+    Captioner loaded = captioner;
+    captioner = null;
+    if (loaded != null) {
+      loaded.close();
+    }
+    log.info("image-to-text closed ({})", loaded != null ? "model released" : "no model was loaded");
   }
 
   @Override
@@ -78,11 +100,7 @@ public class ImageToText implements Model {
         + ", not '" + value + "'");
   }
 
-  static Path modelDir() {
-    String configured = System.getProperty(MODEL_PROPERTY, System.getenv(MODEL_ENV));
-    if (configured != null && !configured.isBlank()) {
-      return Path.of(configured);
-    }
+  static Path defaultModelDir() {
     Path inRepo = Path.of("examples", "image-to-text", "models", DEFAULT_MODEL);
     for (Path candidate : List.of(inRepo, Path.of("models", DEFAULT_MODEL))) {
       if (Files.isDirectory(candidate)) {

@@ -1,6 +1,7 @@
 package io.modelserve.examples.imagetotext;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,15 +35,16 @@ class ImageToTextClusterTest {
 
   @TempDir static Path dir;
   private static LocalCluster cluster;
+  private static Path model;
   private static HeadlessChromium chromium;
 
   @BeforeAll
   static void start() throws Exception {
-    Path model = TinyModels.writeCaptioner(dir.resolve("tiny-captioner"));
+    model = TinyModels.writeCaptioner(dir.resolve("tiny-captioner"));
     cluster = LocalCluster.builder(ImageToText.class.getName())
-        .jvmArgs("-Xmx384m", "-D" + ImageToText.MODEL_PROPERTY + "=" + model)
+        .jvmArgs("-Xmx384m")
         .start();
-    cluster.startWorker("custom");
+    cluster.startWorker("custom", "cpu", "--set", ImageToText.MODEL + "=" + model);
   }
 
   @AfterAll
@@ -53,6 +55,27 @@ class ImageToTextClusterTest {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  @Test
+  void aStoppedWorkerClosesItsModelOnceItHasDrained() {
+    LocalCluster.Node second = cluster.startWorker("custom", "cpu", "--set", ImageToText.MODEL + "=" + model);
+    second.terminate();
+    assertTrue(second.awaitExit(Duration.ofSeconds(30)), "the worker left");
+    String log = second.logText();
+    int drained = log.indexOf("drained");
+    int closed = log.indexOf("image-to-text closed (model released)");
+    assertTrue(drained >= 0 && closed > drained, "close() after the drain:\n" + log);
+  }
+
+  @Test
+  void aModelFolderThatDoesNotExistStopsTheWorkerNamingTheSettingAndTheFolder() {
+    Path missing = dir.resolve("no-model-here");
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> cluster.startWorker("custom", "cpu", "--set", ImageToText.MODEL + "=" + missing));
+    String log = e.getMessage();
+    assertTrue(log.contains("setting 'model': no folder " + missing), log);
+    assertTrue(log.contains("image-to-text closed (no model was loaded)"), "close() ran after the failed init:\n" + log);
   }
 
   private static HttpResponse<String> post(String fileName, String type, byte[] bytes) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelserve.ApiException;
 import io.modelserve.ApiRequest;
 import io.modelserve.ApiResponse;
+import io.modelserve.Settings;
 import io.modelserve.UploadedFile;
 import io.modelserve.examples.seq2seq.TinyModels;
 import java.awt.Color;
@@ -28,13 +29,16 @@ class ImageToTextTest {
 
   @BeforeAll
   static void init() throws Exception {
-    System.setProperty(ImageToText.MODEL_PROPERTY, TinyModels.writeCaptioner(dir).toString());
-    service.init("cpu");
+    service.init("cpu", modelAt(TinyModels.writeCaptioner(dir)));
   }
 
   @AfterAll
-  static void clear() {
-    System.clearProperty(ImageToText.MODEL_PROPERTY);
+  static void close() throws Exception {
+    service.close();
+  }
+
+  private static Settings modelAt(Path model) {
+    return Settings.of(Map.of(ImageToText.MODEL, model.toString()));
   }
 
   private static ApiRequest upload(String name, String type, byte[] bytes, String... query) {
@@ -101,7 +105,29 @@ class ImageToTextTest {
   @Test
   void aGpuDeviceFallsBackToCpuWhenCudaIsMissing() throws Exception {
     ImageToText onGpu = new ImageToText();
-    onGpu.init("0");
-    assertEquals("a blue sky", caption(upload("b.png", "image/png", TestImages.picture(Color.BLUE, 32, 32, "png"))));
+    try {
+      onGpu.init("0", modelAt(dir));
+      ApiResponse response = onGpu.inference(upload("b.png", "image/png", TestImages.picture(Color.BLUE, 32, 32, "png")));
+      assertEquals("a blue sky", new ObjectMapper().readTree(response.body()).get("text").asText());
+    } finally {
+      onGpu.close();
+    }
+  }
+
+  @Test
+  void aMissingModelNamesTheSettingAndTheDownloadStep() {
+    Path nowhere = dir.resolve("nowhere");
+    Exception e = assertThrows(Exception.class, () -> new ImageToText().init("cpu", modelAt(nowhere)));
+    assertTrue(e.getMessage().contains("setting 'model': no folder " + nowhere), e.getMessage());
+    assertTrue(e.getMessage().contains("download"), e.getMessage());
+  }
+
+  @Test
+  void closeAfterAFailedInitAndCloseTwiceAreHarmless() throws Exception {
+    ImageToText failed = new ImageToText();
+    Path empty = java.nio.file.Files.createDirectories(dir.resolve("empty"));
+    assertThrows(Exception.class, () -> failed.init("cpu", modelAt(empty)));
+    failed.close();
+    failed.close();
   }
 }

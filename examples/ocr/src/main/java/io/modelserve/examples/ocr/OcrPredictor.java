@@ -38,6 +38,8 @@ public final class OcrPredictor implements AutoCloseable {
   public static final int DEFAULT_MAX_SIDE = 960;
   /** Lines recognised with less confidence are noise more often than text (PaddleOCR's value). */
   public static final float DROP_SCORE = 0.5f;
+  /** ONNX Runtime's intra-op threads per model unless told otherwise: one per core. */
+  public static final int DEFAULT_THREADS = Runtime.getRuntime().availableProcessors();
   /** PaddleOCR's reading order treats boxes whose tops differ by less than this as one row. */
   private static final float SAME_ROW = 10;
 
@@ -69,14 +71,24 @@ public final class OcrPredictor implements AutoCloseable {
     this.provider = provider;
   }
 
+  /** Loads the models from {@code modelsDir} with {@link #DEFAULT_THREADS} threads each. */
+  public static OcrPredictor load(Path modelsDir, String device)
+      throws IOException, MalformedModelException {
+    return load(modelsDir, device, DEFAULT_THREADS);
+  }
+
   /**
    * Loads the models from {@code modelsDir} (see {@code download_models.sh}).
    *
    * @param device {@code "cpu"}, or a GPU index such as {@code "0"}: CUDA when the GPU build of
    *     ONNX Runtime is on the class path and can use that GPU, CPU otherwise
+   * @param threads ONNX Runtime's intra-op threads per model (at least 1)
    */
-  public static OcrPredictor load(Path modelsDir, String device)
+  public static OcrPredictor load(Path modelsDir, String device, int threads)
       throws IOException, MalformedModelException {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+    }
     for (String file : List.of(DET_MODEL + ".onnx", REC_MODEL + ".onnx", DICTIONARY)) {
       if (!Files.isRegularFile(modelsDir.resolve(file))) {
         throw new IOException("missing " + modelsDir.resolve(file)
@@ -90,24 +102,24 @@ public final class OcrPredictor implements AutoCloseable {
 
     ExecutionProvider choice = ExecutionProvider.choose(device);
     try {
-      return loadOn(modelsDir, classes, choice.device(), choice.description());
+      return loadOn(modelsDir, classes, choice.device(), threads, choice.description());
     } catch (MalformedModelException | RuntimeException e) {
       if (!choice.device().isGpu()) {
         throw e;
       }
       // CUDA provider present but unusable (no driver, no such GPU): serve on CPU instead
-      return loadOn(modelsDir, classes, Device.cpu(),
+      return loadOn(modelsDir, classes, Device.cpu(), threads,
           "CPU (CUDA on GPU " + device + " failed to start: " + e.getMessage() + ")");
     }
   }
 
-  private static OcrPredictor loadOn(Path dir, List<String> classes, Device device,
+  private static OcrPredictor loadOn(Path dir, List<String> classes, Device device, int threads,
       String provider) throws IOException, MalformedModelException {
     List<SessionOptions> options = new ArrayList<>();
     Model det = null;
     try {
-      det = loadModel(dir, DET_MODEL, device, options);
-      Model rec = loadModel(dir, REC_MODEL, device, options);
+      det = loadModel(dir, DET_MODEL, device, threads, options);
+      Model rec = loadModel(dir, REC_MODEL, device, threads, options);
       return new OcrPredictor(det, rec, options, classes, provider);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       if (det != null) {
@@ -118,9 +130,9 @@ public final class OcrPredictor implements AutoCloseable {
     }
   }
 
-  private static Model loadModel(Path dir, String name, Device device,
+  private static Model loadModel(Path dir, String name, Device device, int threads,
       List<SessionOptions> created) throws IOException, MalformedModelException {
-    SessionOptions session = ExecutionProvider.sessionOptions();
+    SessionOptions session = ExecutionProvider.sessionOptions(threads);
     created.add(session);
     Map<String, Object> options = new HashMap<>();
     options.put("sessionOptions", session);
@@ -183,11 +195,18 @@ public final class OcrPredictor implements AutoCloseable {
     return sorted;
   }
 
+  /** Closes both models (DJL closes their ONNX Runtime sessions), then the session options. */
   @Override
   public void close() {
-    detModel.close();
-    recModel.close();
-    sessionOptions.forEach(SessionOptions::close);
+    try {
+      detModel.close();
+    } finally {
+      try {
+        recModel.close();
+      } finally {
+        sessionOptions.forEach(SessionOptions::close);
+      }
+    }
   }
 
   /** The device choice, kept apart so that its one decision is easy to read and to log. */
@@ -214,16 +233,15 @@ public final class OcrPredictor implements AutoCloseable {
     }
 
     /**
-     * One intra-op thread per core (override: {@code -Dmodelserve.ocr.threads=N}), one
-     * inter-op thread, and no spin-waiting: a worker shares its cores with the event loops
-     * and the controller, and spinning threads would take the CPU they need.
+     * {@code threads} intra-op threads (one per core unless the service's {@code threads}
+     * setting says otherwise), one inter-op thread, and no spin-waiting: a worker shares its
+     * cores with the event loops and the controller, and spinning threads would take the CPU
+     * they need.
      */
-    static SessionOptions sessionOptions() {
+    static SessionOptions sessionOptions(int threads) {
       SessionOptions options = new SessionOptions();
       try {
-        int threads = Integer.getInteger("modelserve.ocr.threads",
-            Runtime.getRuntime().availableProcessors());
-        options.setIntraOpNumThreads(Math.max(1, threads));
+        options.setIntraOpNumThreads(threads);
         options.setInterOpNumThreads(1);
         options.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
         options.addConfigEntry("session.intra_op.allow_spinning", "0");

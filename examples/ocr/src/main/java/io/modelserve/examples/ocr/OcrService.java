@@ -6,7 +6,9 @@ import io.modelserve.ApiRequest;
 import io.modelserve.ApiResponse;
 import io.modelserve.Model;
 import io.modelserve.ModelServe;
+import io.modelserve.Settings;
 import io.modelserve.UploadedFile;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,23 +21,44 @@ import org.slf4j.LoggerFactory;
  * OCR as a service: {@code POST /ocr} with a multipart {@code image} (PNG or JPEG) answers
  * {@code {"text", "lines": [{"text", "confidence", "box"}], "width", "height", "ms"}}.
  *
- * <p>The models are read from {@code -Dmodelserve.ocr.models=DIR}, by default from
- * {@code examples/ocr/models} (or {@code models} when started inside the example's folder),
- * where {@code examples/ocr/download_models.sh} puts them.
+ * <p>Settings (the worker's {@code --set key=value}, or its JSON config's {@code settings}):
+ * <ul>
+ *   <li>{@code models}: the folder of the models, by default {@code examples/ocr/models} (or
+ *       {@code models} when started inside the example's folder), where
+ *       {@code examples/ocr/download_models.sh} puts them;
+ *   <li>{@code threads}: ONNX Runtime's intra-op threads per model, by default one per core.
+ * </ul>
+ *
+ * <p>{@link #close()} releases both models and their ONNX Runtime sessions.
  */
 @Api(name = "ocr")
 public class OcrService implements Model {
 
-  public static final String MODELS_PROPERTY = "modelserve.ocr.models";
+  /** The setting naming the models' folder. */
+  public static final String MODELS = "models";
+  /** The setting giving ONNX Runtime's intra-op threads. */
+  public static final String THREADS = "threads";
   private static final Logger log = LoggerFactory.getLogger(OcrService.class);
 
   private OcrPredictor ocr;
 
   @Override
-  public void init(String device) throws Exception {
-    Path models = modelsDir();
-    ocr = OcrPredictor.load(models, device);
-    log.info("OCR runs on {}, models from {}", ocr.executionProvider(), models.toAbsolutePath());
+  public void init(String device, Settings settings) throws Exception {
+    Path models = settings.path(MODELS, null);
+    if (models == null) {
+      models = defaultModelsDir();
+    }
+    int threads = settings.getInt(THREADS, OcrPredictor.DEFAULT_THREADS);
+    if (threads < 1) {
+      throw new IllegalArgumentException("setting '" + THREADS + "' must be at least 1, not " + threads);
+    }
+    if (!Files.isDirectory(models)) {
+      throw new IOException("setting '" + MODELS + "': no folder " + models.toAbsolutePath()
+          + "; run examples/ocr/download_models.sh, or --set " + MODELS + "=DIR");
+    }
+    ocr = OcrPredictor.load(models, device, threads);
+    log.info("OCR runs on {} with {} threads, models from {}", ocr.executionProvider(), threads,
+        models.toAbsolutePath());
   }
 
   @Override
@@ -64,11 +87,18 @@ public class OcrService implements Model {
     return ApiResponse.json(json);
   }
 
-  static Path modelsDir() {
-    String configured = System.getProperty(MODELS_PROPERTY);
-    if (configured != null && !configured.isBlank()) {
-      return Path.of(configured);
+  /** Releases the models; a worker calls it after draining, or after {@code init} failed. */
+  @Override
+  public void close() {
+    OcrPredictor loaded = ocr;
+    ocr = null;
+    if (loaded != null) {
+      loaded.close();
     }
+    log.info("OCR closed ({})", loaded != null ? "models released" : "no models were loaded");
+  }
+
+  static Path defaultModelsDir() {
     // run_all.sh starts workers at the repository root; tests and IDEs in the module's folder
     for (Path candidate : List.of(Path.of("examples", "ocr", "models"), Path.of("models"))) {
       if (Files.isRegularFile(candidate.resolve(OcrPredictor.REC_MODEL + ".onnx"))) {

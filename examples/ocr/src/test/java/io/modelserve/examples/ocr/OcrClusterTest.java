@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,14 +21,17 @@ class OcrClusterTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static LocalCluster cluster;
+  private static LocalCluster.Node worker;
+  private static Path models;
 
   @BeforeAll
   static void start() throws Exception {
-    String models = TestImages.models().toString();
+    models = TestImages.models();
     cluster = LocalCluster.builder(OcrService.class.getName())
-        .jvmArgs("-Xmx512m", "-D" + OcrService.MODELS_PROPERTY + "=" + models)
+        .jvmArgs("-Xmx512m")
         .start();
-    cluster.startWorker("ocr");
+    worker = cluster.startWorker("ocr", "cpu", "--set", OcrService.MODELS + "=" + models,
+        "--set", OcrService.THREADS + "=2");
   }
 
   @AfterAll
@@ -86,6 +90,12 @@ class OcrClusterTest {
     HttpResponse<String> r = postImage("empty.png", "image/png", new byte[0]);
     assertEquals(400, r.statusCode(), r.body());
     assertTrue(JSON.readTree(r.body()).has("error"), r.body());
+  }
+
+  @Test
+  void theWorkersSettingsReachTheModel() {
+    String log = worker.logText();
+    assertTrue(log.contains("with 2 threads, models from " + models.toAbsolutePath()), log);
   }
 
   @Test

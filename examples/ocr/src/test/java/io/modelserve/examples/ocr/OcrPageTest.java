@@ -30,9 +30,9 @@ class OcrPageTest {
     browser = chromium.driver();
     String models = TestImages.models().toString();
     cluster = LocalCluster.builder(OcrService.class.getName())
-        .jvmArgs("-Xmx512m", "-D" + OcrService.MODELS_PROPERTY + "=" + models)
+        .jvmArgs("-Xmx512m")
         .start();
-    cluster.startWorker("ocr");
+    cluster.startWorker("ocr", "cpu", "--set", OcrService.MODELS + "=" + models);
   }
 
   @AfterAll

@@ -9,9 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelserve.ApiException;
 import io.modelserve.ApiRequest;
 import io.modelserve.ApiResponse;
+import io.modelserve.Settings;
 import io.modelserve.UploadedFile;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +24,12 @@ class OcrServiceTest {
 
   @BeforeAll
   static void init() throws Exception {
-    System.setProperty(OcrService.MODELS_PROPERTY, TestImages.models().toString());
-    service.init("cpu");
+    service.init("cpu", Settings.of(Map.of(OcrService.MODELS, TestImages.models().toString())));
+  }
+
+  @AfterAll
+  static void close() {
+    service.close();
   }
 
   private static ApiRequest upload(String name, String type, byte[] bytes) {

@@ -6,6 +6,8 @@ import io.modelserve.ApiRequest;
 import io.modelserve.ApiResponse;
 import io.modelserve.Model;
 import io.modelserve.ModelServe;
+import io.modelserve.Settings;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,16 +19,18 @@ import org.slf4j.LoggerFactory;
  * flan-t5-base behind {@code GET /custom?text=...}, answering {@code {"text": ...}}; {@code
  * max_new_tokens} (1 to 512, default 64) bounds the answer.
  *
- * <p>The model is read from {@code -Dmodelserve.texttotext.model=DIR} or the environment variable
- * {@code TEXT_TO_TEXT_MODEL}, by default from {@code examples/text-to-text/models/flan-t5-base}
+ * <p>Setting (the worker's {@code --set key=value}, or its JSON config's {@code settings}):
+ * {@code model}, the model's folder, by default {@code examples/text-to-text/models/flan-t5-base}
  * (or {@code models/flan-t5-base} when started inside the example's folder), where {@link
  * Download} puts it.
+ *
+ * <p>{@link #close()} releases the ONNX Runtime sessions and the tokenizer.
  */
 @Api(name = "custom")
 public class TextToText implements Model {
 
-  public static final String MODEL_PROPERTY = "modelserve.texttotext.model";
-  public static final String MODEL_ENV = "TEXT_TO_TEXT_MODEL";
+  /** The setting naming the model's folder. */
+  public static final String MODEL = "model";
   public static final int DEFAULT_MAX_NEW_TOKENS = 64;
   public static final int LIMIT_MAX_NEW_TOKENS = 512;
 
@@ -35,10 +39,28 @@ public class TextToText implements Model {
   private T5Generator generator;
 
   @Override
-  public void init(String device) throws Exception {
-    Path dir = modelDir();
+  public void init(String device, Settings settings) throws Exception {
+    Path dir = settings.path(MODEL, null);
+    if (dir == null) {
+      dir = defaultModelDir();
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("setting '" + MODEL + "': no folder " + dir.toAbsolutePath()
+          + "; run the download step (examples/text-to-text/download.sh), or --set " + MODEL + "=DIR");
+    }
     generator = T5Generator.load(dir, device);
     log.info("text-to-text model loaded from {}", dir.toAbsolutePath());
+  }
+
+  /** Releases the model; a worker calls it after draining, or after {@code init} failed. */
+  @Override
+  public void close() throws Exception {
+    T5Generator loaded = generator;
+    generator = null;
+    if (loaded != null) {
+      loaded.close();
+    }
+    log.info("text-to-text closed ({})", loaded != null ? "model released" : "no model was loaded");
   }
 
   @Override
@@ -76,11 +98,7 @@ public class TextToText implements Model {
         + ", not '" + value + "'");
   }
 
-  static Path modelDir() {
-    String configured = System.getProperty(MODEL_PROPERTY, System.getenv(MODEL_ENV));
-    if (configured != null && !configured.isBlank()) {
-      return Path.of(configured);
-    }
+  static Path defaultModelDir() {
     for (Path candidate : List.of(Path.of("examples", "text-to-text", "models", "flan-t5-base"),
         Path.of("models", "flan-t5-base"))) {
       if (Files.isDirectory(candidate)) {

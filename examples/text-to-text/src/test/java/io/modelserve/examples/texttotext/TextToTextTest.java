@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelserve.ApiException;
 import io.modelserve.ApiRequest;
 import io.modelserve.ApiResponse;
+import io.modelserve.Settings;
 import io.modelserve.examples.seq2seq.TinyModels;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,13 +25,16 @@ class TextToTextTest {
 
   @BeforeAll
   static void init() throws Exception {
-    System.setProperty(TextToText.MODEL_PROPERTY, TinyModels.writeT5(dir).toString());
-    service.init("cpu");
+    service.init("cpu", modelAt(TinyModels.writeT5(dir)));
   }
 
   @AfterAll
-  static void clear() {
-    System.clearProperty(TextToText.MODEL_PROPERTY);
+  static void close() throws Exception {
+    service.close();
+  }
+
+  private static Settings modelAt(Path model) {
+    return Settings.of(Map.of(TextToText.MODEL, model.toString()));
   }
 
   private static ApiRequest get(String... params) {
@@ -99,20 +103,36 @@ class TextToTextTest {
   }
 
   @Test
-  void aMissingModelNamesTheDownloadStep() {
-    System.setProperty(TextToText.MODEL_PROPERTY, dir.resolve("nowhere").toString());
-    try {
-      Exception e = assertThrows(Exception.class, () -> new TextToText().init("cpu"));
-      assertTrue(e.getMessage().contains("download"), e.getMessage());
-    } finally {
-      System.setProperty(TextToText.MODEL_PROPERTY, dir.toString());
-    }
+  void aMissingModelNamesTheSettingAndTheDownloadStep() {
+    Path nowhere = dir.resolve("nowhere");
+    Exception e = assertThrows(Exception.class, () -> new TextToText().init("cpu", modelAt(nowhere)));
+    assertTrue(e.getMessage().contains("setting 'model': no folder " + nowhere), e.getMessage());
+    assertTrue(e.getMessage().contains("download"), e.getMessage());
+  }
+
+  @Test
+  void aFolderWithoutTheModelFilesNamesTheMissingFile() throws Exception {
+    Path empty = java.nio.file.Files.createDirectories(dir.resolve("empty"));
+    Exception e = assertThrows(Exception.class, () -> new TextToText().init("cpu", modelAt(empty)));
+    assertTrue(e.getMessage().contains(empty.resolve("tokenizer.json").toString()), e.getMessage());
+  }
+
+  @Test
+  void closeAfterAFailedInitAndCloseTwiceAreHarmless() throws Exception {
+    TextToText failed = new TextToText();
+    assertThrows(Exception.class, () -> failed.init("cpu", modelAt(dir.resolve("nowhere"))));
+    failed.close();
+    failed.close();
   }
 
   @Test
   void aGpuDeviceFallsBackToCpuWhenCudaIsMissing() throws Exception {
     TextToText onGpu = new TextToText();
-    onGpu.init("0");
-    assertEquals(200, onGpu.inference(get("text", "hello")).status());
+    try {
+      onGpu.init("0", modelAt(dir));
+      assertEquals(200, onGpu.inference(get("text", "hello")).status());
+    } finally {
+      onGpu.close();
+    }
   }
 }
