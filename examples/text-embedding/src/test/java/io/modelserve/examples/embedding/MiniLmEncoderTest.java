@@ -98,4 +98,36 @@ class MiniLmEncoderTest {
         () -> encoder.embed(List.of("fine", "\u0000\u0001", "also fine")));
     assertEquals(1, e.index());
   }
+
+  @Test
+  void textsBeyondOneTokenizerSliceKeepTheirPlacesAndIndexes() throws Exception {
+    int slice = MiniLmEncoder.TOKENIZE_SLICE;
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < slice + 3; i++) {
+      texts.add("number " + i);
+    }
+    texts.set(slice + 1, Vectors.TEXTS.get(3));
+    List<MiniLmEncoder.Embedding> out = encoder.embed(texts);
+    assertEquals(texts.size(), out.size());
+    for (int i : new int[] {5, slice - 1, slice + 1, slice + 2}) {
+      float[] alone = encoder.embed(List.of(texts.get(i))).get(0).vector();
+      assertTrue(Vectors.cosine(alone, out.get(i).vector()) > 0.99999, "text " + i);
+    }
+    texts.set(slice + 2, "\u0000");
+    MiniLmEncoder.EmptyTextException e = assertThrows(MiniLmEncoder.EmptyTextException.class,
+        () -> encoder.embed(texts));
+    assertEquals(slice + 2, e.index());
+  }
+
+  @Test
+  void aGpuIndexWithOnnxRuntimesCpuBuildRunsOnTheCpuAndSaysWhy() throws Exception {
+    try (MiniLmEncoder onGpu0 = MiniLmEncoder.open("0", Settings.empty())) {
+      assertTrue(onGpu0.device().startsWith("CPU (GPU 0 requested"), onGpu0.device());
+      assertEquals(MiniLmEncoder.DIMENSIONS, onGpu0.embed(List.of("still embeds")).get(0).vector().length);
+    }
+    assertEquals("CPU", encoder.device());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MiniLmEncoder.open("gpu", Settings.empty()));
+    assertTrue(e.getMessage().contains("--device"), e.getMessage());
+  }
 }
