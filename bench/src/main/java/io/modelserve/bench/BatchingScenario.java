@@ -82,7 +82,7 @@ final class BatchingScenario implements Scenario {
     oneClient(run, withBatching, without, batchedCluster, batched);
     run.note("Both workers run the example's `Embeddings` (all-MiniLM-L6-v2 on ONNX Runtime, its default"
         + " intra-op threads, one per core) with --max-batch-size 32 and 1, each behind its own controller;"
-        + " every request is `" + EmbeddingWork.body() + "` (one sentence, " + "20 tokens).");
+        + " every request is `" + EmbeddingWork.body() + "` (one sentence, 21 tokens).");
   }
 
   /** The same comparison with wrk, an independent generator that takes less CPU from the model. */

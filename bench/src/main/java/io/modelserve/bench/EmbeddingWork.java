@@ -18,7 +18,7 @@ final class EmbeddingWork {
 
   static final String SERVICE = "embeddings";
   static final String PATH = "/embeddings";
-  /** 17 words, 20 tokens: a short sentence, as a search index or a RAG pipeline embeds. */
+  /** 18 words, 21 tokens: a short sentence, as a search index or a RAG pipeline embeds. */
   static final String SENTENCE =
       "The controller queues each request and hands a worker a whole batch as soon as its device frees.";
   /** The example's own {@code @Api(maxBatchSize)}. */
