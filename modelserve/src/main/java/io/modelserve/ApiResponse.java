@@ -18,8 +18,13 @@ public final class ApiResponse {
   private final String contentType;
   private final Map<String, String> headers;
   private final byte[] body;
+  private final StreamWriter stream;
 
   public ApiResponse(int status, String contentType, Map<String, String> headers, byte[] body) {
+    this(status, contentType, headers, body, null);
+  }
+
+  private ApiResponse(int status, String contentType, Map<String, String> headers, byte[] body, StreamWriter stream) {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("HTTP status out of range: " + status);
     }
@@ -27,6 +32,24 @@ public final class ApiResponse {
     this.contentType = Objects.requireNonNull(contentType, "contentType");
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     this.body = Objects.requireNonNull(body, "body");
+    this.stream = stream;
+  }
+
+  /**
+   * 200 with a body written as it is produced: {@code writer} runs on the device thread once
+   * {@code inference} has returned this answer, and each of its writes reaches the client as a
+   * chunk (HTTP chunked transfer) as soon as it is written. See {@link ResponseStream}.
+   */
+  public static ApiResponse stream(String contentType, StreamWriter writer) {
+    return new ApiResponse(200, contentType, Map.of(), new byte[0], Objects.requireNonNull(writer, "writer"));
+  }
+
+  /**
+   * 200 with Server-Sent Events ({@code text/event-stream}): {@code writer} sends them with
+   * {@link ResponseStream#event}. As {@link #stream}; the answer also says {@code no-cache}.
+   */
+  public static ApiResponse events(StreamWriter writer) {
+    return stream(ServerSentEvents.CONTENT_TYPE, writer).withHeader("Cache-Control", "no-cache");
   }
 
   /** 200 with {@code value} written as JSON by Jackson (maps, lists, records, beans, ...). */
@@ -65,13 +88,13 @@ public final class ApiResponse {
   }
 
   public ApiResponse withStatus(int status) {
-    return new ApiResponse(status, contentType, headers, body);
+    return new ApiResponse(status, contentType, headers, body, stream);
   }
 
   public ApiResponse withHeader(String name, String value) {
     Map<String, String> copy = new LinkedHashMap<>(headers);
     copy.put(name, value);
-    return new ApiResponse(status, contentType, copy, body);
+    return new ApiResponse(status, contentType, copy, body, stream);
   }
 
   public int status() {
@@ -92,12 +115,22 @@ public final class ApiResponse {
     return body;
   }
 
+  /** Whether this answer is streamed ({@link #stream}, {@link #events}); its {@link #body()} is then empty. */
+  public boolean isStream() {
+    return stream != null;
+  }
+
+  /** The writer of a streamed answer, or {@code null}. */
+  public StreamWriter streamWriter() {
+    return stream;
+  }
+
   public String bodyText() {
     return new String(body, StandardCharsets.UTF_8);
   }
 
   @Override
   public String toString() {
-    return "ApiResponse{" + status + ", " + contentType + ", " + body.length + " bytes}";
+    return "ApiResponse{" + status + ", " + contentType + ", " + (stream != null ? "stream" : body.length + " bytes") + "}";
   }
 }

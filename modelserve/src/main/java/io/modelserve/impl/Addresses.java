@@ -23,6 +23,14 @@ public final class Addresses {
     return "modelserve.worker." + workerId;
   }
 
+  /**
+   * Where workers send a controller the chunks of its streamed answers after the first (one
+   * consumer per controller, registered once: a clustered registration is slow).
+   */
+  public static String stream(String controllerId) {
+    return "modelserve.stream." + controllerId;
+  }
+
   /** Where the controller asks a worker to give back a request that has not started. */
   public static String withdraw(String workerId) {
     return "modelserve.worker." + workerId + ".withdraw";

@@ -23,6 +23,10 @@ public class ControllerOptions {
   public static final long DEFAULT_MAX_QUEUE_WAIT_MS = 0;
   /** About twice the time workers took to re-register with a restarted controller here (1.0-1.6 s). */
   public static final long DEFAULT_STARTUP_GRACE_MS = 3_000;
+  /** From the model returning a stream to its first chunk. */
+  public static final long DEFAULT_STREAM_FIRST_CHUNK_TIMEOUT_MS = 60_000;
+  /** Between two chunks of a stream, the client's reading included. */
+  public static final long DEFAULT_STREAM_CHUNK_TIMEOUT_MS = 30_000;
 
   private int port = DEFAULT_PORT;
   private String host = DEFAULT_HOST;
@@ -36,6 +40,9 @@ public class ControllerOptions {
   private long workerTimeoutMs = DEFAULT_WORKER_TIMEOUT_MS;
   private long maxQueueWaitMs = DEFAULT_MAX_QUEUE_WAIT_MS;
   private long startupGraceMs = DEFAULT_STARTUP_GRACE_MS;
+  private java.util.List<String> corsOrigins = java.util.List.of();
+  private long streamFirstChunkTimeoutMs = DEFAULT_STREAM_FIRST_CHUNK_TIMEOUT_MS;
+  private long streamChunkTimeoutMs = DEFAULT_STREAM_CHUNK_TIMEOUT_MS;
 
   public ControllerOptions() {}
 
@@ -56,6 +63,10 @@ public class ControllerOptions {
     workerTimeoutMs = json.getLong("workerTimeoutMs", DEFAULT_WORKER_TIMEOUT_MS);
     maxQueueWaitMs = json.getLong("maxQueueWaitMs", DEFAULT_MAX_QUEUE_WAIT_MS);
     startupGraceMs = json.getLong("startupGraceMs", DEFAULT_STARTUP_GRACE_MS);
+    corsOrigins = json.getJsonArray("corsOrigins", new io.vertx.core.json.JsonArray()).stream()
+        .map(Object::toString).toList();
+    streamFirstChunkTimeoutMs = json.getLong("streamFirstChunkTimeoutMs", DEFAULT_STREAM_FIRST_CHUNK_TIMEOUT_MS);
+    streamChunkTimeoutMs = json.getLong("streamChunkTimeoutMs", DEFAULT_STREAM_CHUNK_TIMEOUT_MS);
   }
 
   public JsonObject toJson() {
@@ -71,7 +82,10 @@ public class ControllerOptions {
         .put("maxQueue", maxQueue)
         .put("workerTimeoutMs", workerTimeoutMs)
         .put("maxQueueWaitMs", maxQueueWaitMs)
-        .put("startupGraceMs", startupGraceMs);
+        .put("startupGraceMs", startupGraceMs)
+        .put("corsOrigins", new io.vertx.core.json.JsonArray(corsOrigins))
+        .put("streamFirstChunkTimeoutMs", streamFirstChunkTimeoutMs)
+        .put("streamChunkTimeoutMs", streamChunkTimeoutMs);
   }
 
   public int getPort() { return port; }
@@ -132,6 +146,34 @@ public class ControllerOptions {
    * Retry-After rather than 404: its workers may not have been heard from yet. 0 turns it off.
    */
   public ControllerOptions setStartupGraceMs(long ms) { this.startupGraceMs = ms; return this; }
+
+  public java.util.List<String> getCorsOrigins() { return corsOrigins; }
+
+  /**
+   * Web origins ({@code https://app.example.com:8443}) whose pages may call the services from a
+   * browser, or {@code "*"} alone for any; empty (the default) allows none but the controller's
+   * own pages. The controller answers their preflight requests itself.
+   */
+  public ControllerOptions setCorsOrigins(java.util.List<String> origins) {
+    this.corsOrigins = java.util.List.copyOf(origins);
+    return this;
+  }
+
+  public long getStreamFirstChunkTimeoutMs() { return streamFirstChunkTimeoutMs; }
+
+  /**
+   * A streamed answer whose model returned the stream but wrote no chunk this long is answered
+   * 504 (nothing was sent yet). It replaces the request timeout once the stream has started.
+   */
+  public ControllerOptions setStreamFirstChunkTimeoutMs(long ms) { this.streamFirstChunkTimeoutMs = ms; return this; }
+
+  public long getStreamChunkTimeoutMs() { return streamChunkTimeoutMs; }
+
+  /**
+   * The longest gap between two chunks of a streamed answer, whether the model is slow to write
+   * or the client slow to read; past it the stream ends with an error (see the README).
+   */
+  public ControllerOptions setStreamChunkTimeoutMs(long ms) { this.streamChunkTimeoutMs = ms; return this; }
 
   public long getHeaderTimeoutMs() { return headerTimeoutMs; }
 

@@ -12,6 +12,7 @@ import io.modelserve.impl.controller.Dispatcher;
 import io.modelserve.impl.controller.Readiness;
 import io.modelserve.impl.http.BodyLimits;
 import io.modelserve.impl.http.ConnectionTimeouts;
+import io.modelserve.impl.http.Cors;
 import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
 import io.modelserve.impl.http.RequestChecks;
@@ -120,6 +121,10 @@ public class ControllerVerticle extends AbstractVerticle {
 
   private Router router() {
     Router router = Router.router(vertx);
+    var cors = Cors.handler(options.getCorsOrigins());
+    if (cors != null) {
+      router.route().handler(cors);
+    }
     router.get("/_/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     router.get("/_/status").handler(ctx -> json(ctx, 200, new JsonObject()
         .put("cluster", ClusterNode.describe(vertx))
@@ -149,7 +154,7 @@ public class ControllerVerticle extends AbstractVerticle {
       String name = serviceName(ctx.request());
       RequestChecks.refuse(ctx.request(), unknown(name.isEmpty() ? "/" : name));
     });
-    for (int status : new int[] {400, 404, 405, 413, 500}) {
+    for (int status : new int[] {400, 403, 404, 405, 413, 500}) {
       router.errorHandler(status, ctx -> RequestChecks.refuse(ctx.request(), Errors.json(status,
           ctx.failure() == null ? "request failed with status " + status : ctx.failure().toString(), null, null)));
     }

@@ -19,6 +19,10 @@ public class WorkerOptions {
   public static final long DEFAULT_HEADER_TIMEOUT_MS = ControllerOptions.DEFAULT_HEADER_TIMEOUT_MS;
   public static final long DEFAULT_IDLE_TIMEOUT_MS = ControllerOptions.DEFAULT_IDLE_TIMEOUT_MS;
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = ControllerOptions.DEFAULT_REQUEST_TIMEOUT_MS;
+  /** Chunks of one stream on their way to the controller, unacknowledged, before the writer waits. */
+  public static final int DEFAULT_STREAM_WINDOW = 8;
+  /** Longer than the controller's default chunk timeout, which ends a stalled stream first. */
+  public static final long DEFAULT_STREAM_ACK_TIMEOUT_MS = 120_000;
 
   private String name;
   private String device = DEFAULT_DEVICE;
@@ -32,6 +36,8 @@ public class WorkerOptions {
   private long headerTimeoutMs = DEFAULT_HEADER_TIMEOUT_MS;
   private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+  private int streamWindow = DEFAULT_STREAM_WINDOW;
+  private long streamAckTimeoutMs = DEFAULT_STREAM_ACK_TIMEOUT_MS;
   private String advertisedHost = "127.0.0.1";
   private String controllerUrl;
   private int maxBatchSize;
@@ -57,6 +63,8 @@ public class WorkerOptions {
     headerTimeoutMs = json.getLong("headerTimeoutMs", DEFAULT_HEADER_TIMEOUT_MS);
     idleTimeoutMs = json.getLong("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS);
     requestTimeoutMs = json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS);
+    streamWindow = json.getInteger("streamWindow", DEFAULT_STREAM_WINDOW);
+    streamAckTimeoutMs = json.getLong("streamAckTimeoutMs", DEFAULT_STREAM_ACK_TIMEOUT_MS);
     advertisedHost = json.getString("advertisedHost", "127.0.0.1");
     controllerUrl = json.getString("controllerUrl");
     maxBatchSize = json.getInteger("maxBatchSize", 0);
@@ -87,6 +95,8 @@ public class WorkerOptions {
         .put("headerTimeoutMs", headerTimeoutMs)
         .put("idleTimeoutMs", idleTimeoutMs)
         .put("requestTimeoutMs", requestTimeoutMs)
+        .put("streamWindow", streamWindow)
+        .put("streamAckTimeoutMs", streamAckTimeoutMs)
         .put("advertisedHost", advertisedHost)
         .put("controllerUrl", controllerUrl)
         .put("maxBatchSize", maxBatchSize)
@@ -138,6 +148,19 @@ public class WorkerOptions {
 
   /** Query parameters, form fields or multipart parts a direct HTTP call may carry. */
   public WorkerOptions setMaxFields(int maxFields) { this.maxFields = maxFields; return this; }
+
+  public int getStreamWindow() { return streamWindow; }
+
+  /**
+   * Chunks of one streamed answer sent to the controller and not yet taken by its client; the
+   * model's next write waits beyond it (back-pressure).
+   */
+  public WorkerOptions setStreamWindow(int chunks) { this.streamWindow = chunks; return this; }
+
+  public long getStreamAckTimeoutMs() { return streamAckTimeoutMs; }
+
+  /** A chunk the controller has not acknowledged this long ends the stream (the controller is gone or stuck). */
+  public WorkerOptions setStreamAckTimeoutMs(long ms) { this.streamAckTimeoutMs = ms; return this; }
 
   public long getRequestTimeoutMs() { return requestTimeoutMs; }
 

@@ -17,6 +17,8 @@ import io.modelserve.impl.http.HttpResponses;
 import io.modelserve.impl.http.RequestChecks;
 import io.modelserve.impl.wire.WireFormat;
 import io.modelserve.impl.worker.DeviceRunner;
+import io.modelserve.impl.worker.StreamHandler;
+import io.modelserve.impl.worker.StreamSession;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -182,7 +184,7 @@ public class WorkerVerticle extends AbstractVerticle {
       RequestChecks.acceptBody(req);
       HttpRequestReader.read(req, new BodyLimits(options.getMaxBodyBytes(), options.getMaxFields()),
               options.getIdleTimeoutMs())
-          .compose(r -> start(r, options.getRequestTimeoutMs()).result())
+          .compose(r -> start(r, options.getRequestTimeoutMs(), null).result())
           .onSuccess(r -> HttpResponses.write(req.response(), r))
           .onFailure(e -> RequestChecks.refuse(req, Errors.json(statusOf(e), e.getMessage(), name, null)));
     } else {
@@ -221,7 +223,11 @@ public class WorkerVerticle extends AbstractVerticle {
       msg.reply(WireFormat.full(), held());
       return;
     }
-    DeviceRunner.Inference job = start(env.request(), env.timeoutMs());
+    // a streamed answer replies with its first chunk; later chunks go to the controller's stream address
+    StreamHandler streams = env.id() == 0 || env.origin().isEmpty() ? null
+        : new StreamSession(vertx, context, msg, modelClass.getAnnotation(Api.class).name(), env.origin(), id, env.id(), options.getStreamWindow(),
+            options.getStreamAckTimeoutMs(), cancelled::get, this::held);
+    DeviceRunner.Inference job = start(env.request(), env.timeoutMs(), streams);
     maxHeld = Math.max(maxHeld, runner.occupied());
     String key = dispatchKey(env.origin(), env.id());
     if (env.id() != 0) {
@@ -229,6 +235,9 @@ public class WorkerVerticle extends AbstractVerticle {
     }
     job.result().onSuccess(r -> {
       queued.remove(key);
+      if (r != null && r.isStream()) {
+        return;
+      }
       msg.reply(r == null ? WireFormat.returned() : WireFormat.encodeResponse(r), held());
     });
   }
@@ -249,9 +258,9 @@ public class WorkerVerticle extends AbstractVerticle {
     return controller + "/" + id;
   }
 
-  private DeviceRunner.Inference start(ApiRequest request, long timeoutMs) {
+  private DeviceRunner.Inference start(ApiRequest request, long timeoutMs, StreamHandler streams) {
     accepted++;
-    DeviceRunner.Inference job = runner.infer(request, timeoutMs);
+    DeviceRunner.Inference job = runner.infer(request, timeoutMs, streams);
     job.result().onComplete(ar -> {
       accepted--;
       if (ar.result() == null) {

@@ -110,6 +110,25 @@ public final class ServeCommand {
           + "not 404, while workers re-register; 0 turns it off (default ${DEFAULT-VALUE}).")
   long startupGraceMs;
 
+  @Option(names = "--stream-first-chunk-timeout-ms", defaultValue = "" + ControllerOptions.DEFAULT_STREAM_FIRST_CHUNK_TIMEOUT_MS,
+      description = "Controller: a stream whose first chunk has not come this long after the model returned it "
+          + "answers 504 (default ${DEFAULT-VALUE}).")
+  long streamFirstChunkTimeoutMs;
+
+  @Option(names = "--stream-chunk-timeout-ms", defaultValue = "" + ControllerOptions.DEFAULT_STREAM_CHUNK_TIMEOUT_MS,
+      description = "Controller: the longest gap between two chunks of a stream, the client's reading included; "
+          + "past it the stream ends with an error (default ${DEFAULT-VALUE}).")
+  long streamChunkTimeoutMs;
+
+  @Option(names = "--stream-window", defaultValue = "" + WorkerOptions.DEFAULT_STREAM_WINDOW,
+      description = "Worker: chunks of a stream not yet taken by the client before the model's next write waits "
+          + "(default ${DEFAULT-VALUE}).")
+  int streamWindow;
+
+  @Option(names = "--stream-ack-timeout-ms", defaultValue = "" + WorkerOptions.DEFAULT_STREAM_ACK_TIMEOUT_MS,
+      description = "Worker: a chunk the controller has not acknowledged this long ends the stream (default ${DEFAULT-VALUE}).")
+  long streamAckTimeoutMs;
+
   @Option(names = "--concurrency", defaultValue = "0",
       description = "Worker: inferences at once on the device (default: the service's @Api(concurrency), usually 1).")
   int concurrency;
@@ -117,6 +136,11 @@ public final class ServeCommand {
   @Option(names = "--drain-timeout-ms", defaultValue = "" + WorkerOptions.DEFAULT_DRAIN_TIMEOUT_MS,
       description = "Worker: on SIGTERM, the longest wait for in-flight work (default ${DEFAULT-VALUE}).")
   long drainTimeoutMs;
+
+  @Option(names = "--cors-origin", paramLabel = "ORIGIN", split = ",",
+      description = "Controller: a web origin (https://app.example.com) whose pages may call the services, "
+          + "repeatable, or * for any (default: none but the controller's own pages).")
+  List<String> corsOrigins = new ArrayList<>();
 
   @Option(names = "--max-batch-size", defaultValue = "0",
       description = "Worker: requests per batch for a BatchModel (default: the service's @Api(maxBatchSize)).")
@@ -178,6 +202,17 @@ public final class ServeCommand {
         return "--set needs KEY=VALUE with a key";
       }
     }
+    String cors = io.modelserve.impl.http.Cors.problem(corsOrigins);
+    if (cors != null) {
+      return cors;
+    }
+    if (role.worker && !corsOrigins.isEmpty()) {
+      return "--cors-origin is the controller's";
+    }
+    if (streamFirstChunkTimeoutMs <= 0 || streamChunkTimeoutMs <= 0 || streamWindow <= 0 || streamAckTimeoutMs <= 0) {
+      return "--stream-first-chunk-timeout-ms, --stream-chunk-timeout-ms, --stream-window and --stream-ack-timeout-ms "
+          + "must be positive";
+    }
     if (maxQueueWaitMs < 0) {
       return "--max-queue-wait-ms must be 0 (no limit) or positive";
     }
@@ -206,7 +241,10 @@ public final class ServeCommand {
         .setMaxQueue(maxQueue)
         .setWorkerTimeoutMs(workerTimeoutMs)
         .setMaxQueueWaitMs(maxQueueWaitMs)
-        .setStartupGraceMs(startupGraceMs);
+        .setStartupGraceMs(startupGraceMs)
+        .setCorsOrigins(corsOrigins)
+        .setStreamFirstChunkTimeoutMs(streamFirstChunkTimeoutMs)
+        .setStreamChunkTimeoutMs(streamChunkTimeoutMs);
   }
 
   WorkerOptions workerOptions() {
@@ -222,6 +260,8 @@ public final class ServeCommand {
         .setHeaderTimeoutMs(headerTimeoutMs)
         .setIdleTimeoutMs(idleTimeoutMs)
         .setRequestTimeoutMs(timeoutMs)
+        .setStreamWindow(streamWindow)
+        .setStreamAckTimeoutMs(streamAckTimeoutMs)
         .setMaxBatchSize(maxBatchSize)
         .setMaxBatchDelayMs(maxBatchDelayMs)
         .setSettings(settings)

@@ -62,11 +62,48 @@ final class DispatchPolicy {
   private final Map<String, WorkerState> workers = new LinkedHashMap<>();
   private final DroppedDispatches dropped = new DroppedDispatches();
   private long nextId = 1;
+  private java.util.function.BiConsumer<String, String> droppedListener = (id, why) -> {};
 
   DispatchPolicy(ControllerOptions options, LongSupplier nanoClock, Transport transport) {
     this.options = options;
     this.clock = nanoClock;
     this.transport = transport;
+  }
+
+  /** {@code listener} hears of every worker dropped (its id, and why): its streams end. */
+  void onDropped(java.util.function.BiConsumer<String, String> listener) {
+    this.droppedListener = listener;
+  }
+
+  /** The service of a known worker, or {@code null}. */
+  String serviceOf(String workerId) {
+    WorkerState w = workers.get(workerId);
+    return w == null ? null : w.service;
+  }
+
+  /**
+   * The model on {@code workerId} returned a stream for dispatch {@code dispatchId} and writes
+   * its first chunk: from now on the first-chunk timeout bounds the wait, not the request's.
+   */
+  void onStreamStarted(String workerId, long dispatchId) {
+    WorkerState w = workers.get(workerId);
+    PendingRequest p = w == null ? null : w.pending.get(dispatchId);
+    if (p == null || p.answered()) {
+      return;
+    }
+    transport.cancelTimer(p.timerId);
+    long limit = options.getStreamFirstChunkTimeoutMs();
+    p.timerId = transport.setTimer(limit, () -> {
+      p.timerId = -1;
+      if (p.answered()) {
+        return;
+      }
+      services.get(p.service).failed++;
+      finish(p, Errors.json(504, "the stream's first chunk did not come within " + limit + " ms", p.service, null));
+      if (p.worker != null) {
+        transport.cancel(p.worker.id, p.id);
+      }
+    });
   }
 
   boolean knows(String service) {
@@ -215,6 +252,51 @@ final class DispatchPolicy {
 
   /** As {@link #onReply(String, long, Buffer, int)}, with the inferences stuck on the worker. */
   void onReply(String workerId, long dispatchId, Buffer body, int held, int stuck) {
+    if (WireFormat.isReturned(body)) {
+      WorkerState w = workers.get(workerId);
+      PendingRequest p = w == null ? null : w.pending.remove(dispatchId);
+      if (w != null) {
+        w.reportHeld(held);
+        reportStuck(w, stuck);
+      }
+      if (p == null) {
+        if (w != null) {
+          pump(services.get(w.service));
+        }
+        return;
+      }
+      ServiceState s = services.get(w.service);
+      p.worker = null;
+      // withdrawn unstarted: not an attempt, and first in line again
+      p.attempts--;
+      if (!p.answered()) {
+        s.queue.addFirst(p);
+      }
+      pump(s);
+      withdrawFor(s, w);
+      return;
+    }
+    ApiResponse response;
+    try {
+      response = WireFormat.decodeResponse(body);
+    } catch (RuntimeException e) {
+      // a worker of another version, or a corrupt message: the client should not wait for the timeout
+      WorkerState w = workers.get(workerId);
+      log.warn("worker {} sent an answer that does not decode: {}", workerId, e.toString());
+      response = Errors.json(502, "worker " + workerId + " sent an answer that does not decode: " + e.getMessage(),
+          w == null ? null : w.service, null);
+    }
+    onAnswer(workerId, dispatchId, response, held, stuck);
+  }
+
+  /**
+   * A worker's answer to dispatch {@code dispatchId}, decoded: a whole one, or the head of a
+   * streamed one. Returns whether a client takes it ({@code false}: the dispatch was retried
+   * elsewhere, or its client has gone). A streamed answer counts as answered here; the worker
+   * still reports its device busy ({@code held}) until the stream ends, so its slot stays taken
+   * ({@link WorkerState#heldElsewhere}).
+   */
+  boolean onAnswer(String workerId, long dispatchId, ApiResponse response, int held, int stuck) {
     WorkerState w = workers.get(workerId);
     PendingRequest p = w == null ? null : w.pending.remove(dispatchId);
     if (w != null) {
@@ -224,40 +306,24 @@ final class DispatchPolicy {
     if (p == null) {
       // the worker was dropped and the request re-routed, or it was answered already: not wanted
       if (w != null) {
-        ServiceState s = services.get(w.service);
-        pump(s);
+        pump(services.get(w.service));
       }
-      return;
+      return false;
     }
     ServiceState s = services.get(w.service);
     p.worker = null;
-    if (WireFormat.isReturned(body)) {
-      // withdrawn unstarted: not an attempt, and first in line again
-      p.attempts--;
-      if (!p.answered()) {
-        s.queue.addFirst(p);
-      }
+    w.observe(clock.getAsLong() - p.dispatchedNanos);
+    if (response.status() >= 500) {
+      w.failed++;
+      s.failed++;
     } else {
-      w.observe(clock.getAsLong() - p.dispatchedNanos);
-      ApiResponse response;
-      try {
-        response = WireFormat.decodeResponse(body);
-      } catch (RuntimeException e) {
-        // a worker of another version, or a corrupt message: the client should not wait for the timeout
-        log.warn("worker {} of '{}' sent an answer that does not decode: {}", w.id, w.service, e.toString());
-        response = Errors.json(502, "worker " + w.id + " sent an answer that does not decode: " + e.getMessage(), s.name, null);
-      }
-      if (response.status() >= 500) {
-        w.failed++;
-        s.failed++;
-      } else {
-        w.served++;
-        s.served++;
-      }
-      finish(p, response.withHeader("X-Model-Serve-Worker", w.id));
+      w.served++;
+      s.served++;
     }
+    boolean taken = finish(p, response.withHeader("X-Model-Serve-Worker", w.id));
     pump(s);
     withdrawFor(s, w);
+    return taken;
   }
 
   /** Dispatch {@code dispatchId} failed without a reply from the worker. */
@@ -328,6 +394,7 @@ final class DispatchPolicy {
       p.worker = null;
       retryOrFail(s, p, "worker " + w.id + " died");
     }
+    droppedListener.accept(w.id, why);
     if (s.liveWorkers() == 0) {
       // nobody will take what is queued: answer now instead of at the timeout
       while (!s.queue.isEmpty()) {
@@ -435,7 +502,7 @@ final class DispatchPolicy {
         + (queued ? " (still queued: every worker was busy)" : ""), p.service, null));
   }
 
-  private void finish(PendingRequest p, ApiResponse response) {
+  private boolean finish(PendingRequest p, ApiResponse response) {
     if (p.timerId >= 0) {
       transport.cancelTimer(p.timerId);
       p.timerId = -1;
@@ -444,7 +511,7 @@ final class DispatchPolicy {
       transport.cancelTimer(p.queueTimerId);
       p.queueTimerId = -1;
     }
-    p.answer(response);
+    return p.answer(response);
   }
 
   private static ApiResponse noLiveWorker(String service) {

@@ -27,11 +27,19 @@ public final class Dispatcher {
   private static final long REPLY_GRACE_MS = 5_000;
 
   private final DispatchPolicy policy;
+  private final StreamRelay streams;
+  private final long firstChunkTimeoutMs;
   /** Names this controller's dispatches on the workers, which other controllers share. */
   private final String id = UUID.randomUUID().toString().substring(0, 8);
 
   public Dispatcher(Vertx vertx, ControllerOptions options) {
-    this.policy = new DispatchPolicy(options, System::nanoTime, new EventBusTransport(vertx));
+    EventBusTransport transport = new EventBusTransport(vertx);
+    this.policy = new DispatchPolicy(options, System::nanoTime, transport);
+    this.firstChunkTimeoutMs = options.getStreamFirstChunkTimeoutMs();
+    this.streams = new StreamRelay(transport, options.getStreamChunkTimeoutMs(), policy::onStreamStarted);
+    policy.onDropped(streams::workerDropped);
+    // once, when the controller starts: a clustered registration goes through Hazelcast
+    vertx.eventBus().<Buffer>consumer(Addresses.stream(id), streams::onMessage);
   }
 
   /** This controller's id: with a counter, it names each dispatch on the shared workers. */
@@ -109,9 +117,12 @@ public final class Dispatcher {
     @Override
     public void send(String workerId, String address, long dispatchId, ApiRequest request, long timeoutMs) {
       Buffer body = WireFormat.encodeRequest(request, id, dispatchId, timeoutMs);
-      DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs + REPLY_GRACE_MS);
+      // a stream's first chunk may come up to the first-chunk timeout after the model returned it
+      DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs + firstChunkTimeoutMs + REPLY_GRACE_MS);
       vertx.eventBus().<Buffer>request(address, body, delivery).onComplete(ar -> {
-        if (ar.succeeded()) {
+        if (ar.succeeded() && WireFormat.isStreamHead(ar.result().body())) {
+          onStreamHead(workerId, dispatchId, ar.result());
+        } else if (ar.succeeded()) {
           var headers = ar.result().headers();
           policy.onReply(workerId, dispatchId, ar.result().body(),
               count(headers.get(WireFormat.HELD_HEADER)), count(headers.get(WireFormat.STUCK_HEADER)));
@@ -123,6 +134,22 @@ public final class Dispatcher {
           policy.onFailure(workerId, dispatchId, DispatchPolicy.Failure.OTHER, ar.cause().getMessage());
         }
       });
+    }
+
+    private void onStreamHead(String workerId, long dispatchId, io.vertx.core.eventbus.Message<Buffer> reply) {
+      var headers = reply.headers();
+      int held = count(headers.get(WireFormat.HELD_HEADER));
+      int stuck = count(headers.get(WireFormat.STUCK_HEADER));
+      ApiResponse streamed;
+      try {
+        streamed = streams.open(policy.serviceOf(workerId), workerId, dispatchId, reply);
+      } catch (RuntimeException e) {
+        policy.onFailure(workerId, dispatchId, DispatchPolicy.Failure.OTHER, "a stream head that does not decode: " + e);
+        return;
+      }
+      if (!policy.onAnswer(workerId, dispatchId, streamed, held, stuck)) {
+        streams.refuse(dispatchId, reply);
+      }
     }
 
     @Override

@@ -14,6 +14,11 @@ public final class HttpResponses {
 
   /** Writes {@code r}; the future completes when it is written (or was not: the response had ended). */
   public static Future<Void> write(HttpServerResponse out, ApiResponse r) {
+    if (r.isStream() && r.streamWriter() instanceof StreamedBody body && (out.ended() || out.closed())) {
+      // the client has gone: the stream learns it, and refuses its chunks
+      body.attach(out);
+      return Future.succeededFuture();
+    }
     if (out.ended() || out.closed()) {
       return Future.succeededFuture();
     }
@@ -24,6 +29,15 @@ public final class HttpResponses {
     out.setStatusCode(r.status());
     r.headers().forEach(out::putHeader);
     out.putHeader("content-type", r.contentType());
+    if (r.isStream()) {
+      if (!(r.streamWriter() instanceof StreamedBody body)) {
+        out.headers().clear();
+        return write(out, Errors.json(500, "a streamed answer cannot be written here", null, null));
+      }
+      out.setChunked(true);
+      body.attach(out);
+      return Future.succeededFuture();
+    }
     return out.end(Buffer.buffer(r.body()));
   }
 

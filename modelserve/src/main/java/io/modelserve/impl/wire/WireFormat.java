@@ -16,14 +16,28 @@ import java.util.Map;
  * <p>Request: version, origin, id, timeout, method, path, query, form, headers, files, body.
  * Answer: version, kind, then for an answer: status, content type, headers, body. The other
  * kinds, "returned" and "full", say a worker gave a request back unstarted (see
- * {@link #returned()} and {@link #full()}).
+ * {@link #returned()} and {@link #full()}); "stream" is the head of a streamed answer: status,
+ * content type, headers, the first chunk and whether the stream already ended (see
+ * {@link #encodeStreamHead}).
  */
 public final class WireFormat {
 
-  private static final byte VERSION = 3;
+  private static final byte VERSION = 4;
   private static final byte ANSWER = 0;
   private static final byte RETURNED = 1;
   private static final byte FULL = 2;
+  private static final byte STREAM = 3;
+
+  /** Headers of the stream messages a worker sends to {@code Addresses.stream(controller)}. */
+  public static final String STREAM_ID = "modelserve-stream-id";
+  public static final String STREAM_WORKER = "modelserve-stream-worker";
+  public static final String STREAM_SEQ = "modelserve-stream-seq";
+  public static final String STREAM_KIND = "modelserve-stream-kind";
+  /** Stream message kinds: the model returned a stream (no chunk yet), a chunk, the end, an error (body: message). */
+  public static final String KIND_STARTED = "started";
+  public static final String KIND_DATA = "data";
+  public static final String KIND_END = "end";
+  public static final String KIND_ERROR = "error";
 
   /**
    * Requests a worker accepts beyond its concurrency, from all controllers together: one may
@@ -146,6 +160,48 @@ public final class WireFormat {
   /** Whether a reply is {@link #full()}. */
   public static boolean isFull(Buffer b) {
     return b.length() >= 2 && b.getByte(0) == VERSION && b.getByte(1) == FULL;
+  }
+
+  /** The head of a streamed answer: what the worker replies to the dispatch at its first chunk. */
+  public record StreamHead(int status, String contentType, Map<String, String> headers, byte[] firstChunk, boolean ended) {}
+
+  public static Buffer encodeStreamHead(ApiResponse r, byte[] firstChunk, boolean ended) {
+    Buffer b = Buffer.buffer(32 + firstChunk.length);
+    b.appendByte(VERSION);
+    b.appendByte(STREAM);
+    b.appendInt(r.status());
+    putString(b, r.contentType());
+    b.appendInt(r.headers().size());
+    r.headers().forEach((k, v) -> {
+      putString(b, k);
+      putString(b, v);
+    });
+    putBytes(b, firstChunk);
+    b.appendByte(ended ? (byte) 1 : (byte) 0);
+    return b;
+  }
+
+  /** Whether a reply is the head of a streamed answer. */
+  public static boolean isStreamHead(Buffer b) {
+    return b.length() >= 2 && b.getByte(0) == VERSION && b.getByte(1) == STREAM;
+  }
+
+  public static StreamHead decodeStreamHead(Buffer b) {
+    Reader in = new Reader(b);
+    in.version();
+    if (b.getByte(in.pos++) != STREAM) {
+      throw new IllegalArgumentException("not a stream head");
+    }
+    int status = in.integer();
+    String contentType = in.string();
+    int n = in.integer();
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      headers.put(in.string(), in.string());
+    }
+    byte[] first = in.bytes();
+    boolean ended = b.getByte(in.pos++) != 0;
+    return new StreamHead(status, contentType, headers, first, ended);
   }
 
   public static ApiResponse decodeResponse(Buffer b) {

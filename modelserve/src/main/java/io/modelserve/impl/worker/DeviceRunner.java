@@ -102,8 +102,18 @@ public final class DeviceRunner {
    * {@code timeoutMs}), and a withdrawn inference answers {@code null}.
    */
   public Inference infer(ApiRequest request, long timeoutMs) {
+    return infer(request, timeoutMs, null);
+  }
+
+  /**
+   * As {@link #infer(ApiRequest, long)}; a streamed answer's writer runs through {@code streams}
+   * on the same device thread, which stays occupied until it returns. Once the writer runs,
+   * {@code timeoutMs} no longer applies: the stream's own timeouts do. Without {@code streams}
+   * (a direct call on the worker's port) a streamed answer is refused with 501.
+   */
+  public Inference infer(ApiRequest request, long timeoutMs, StreamHandler streams) {
     long now = System.nanoTime();
-    Inference job = new Inference(request, now, now + TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMs)));
+    Inference job = new Inference(request, now, now + TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMs)), streams);
     occupied.incrementAndGet();
     synchronized (waiting) {
       waiting.addLast(job);
@@ -123,6 +133,10 @@ public final class DeviceRunner {
       occupied.decrementAndGet();
     }
     boolean overran = !neverStarted && job.state.compareAndSet(RUNNING, OVERRUN);
+    if (!neverStarted && !overran && job.streaming) {
+      // a stream that started in time is bounded by its chunk timeouts instead
+      return;
+    }
     if (job.promise.tryComplete(Errors.json(504, "inference took longer than " + timeoutMs + " ms", service, null))
         && overran) {
       // interrupting lets a model that honours interrupts free the device for the next request,
@@ -235,10 +249,12 @@ public final class DeviceRunner {
   /** The model's answers for {@code jobs}, one each, errors included. */
   private List<ApiResponse> answers(List<Inference> jobs) {
     if (!(model instanceof BatchModel batching)) {
-      return List.of(answerOne(() -> model.inference(jobs.get(0).request)));
+      Inference job = jobs.get(0);
+      ApiResponse out = answerOne(() -> model.inference(job.request));
+      return List.of(out.isStream() ? job.stream(out) : out);
     }
     if (jobs.size() == 1) {
-      return List.of(answerOne(() -> only(batching.inferenceBatch(List.of(jobs.get(0).request)))));
+      return List.of(noStream(answerOne(() -> only(batching.inferenceBatch(List.of(jobs.get(0).request))))));
     }
     List<ApiRequest> requests = new ArrayList<>(jobs.size());
     jobs.forEach(j -> requests.add(j.request));
@@ -263,7 +279,7 @@ public final class DeviceRunner {
     }
     List<ApiResponse> checked = new ArrayList<>(out.size());
     for (ApiResponse r : out) {
-      checked.add(r == null ? Errors.json(500, "inferenceBatch answered null for this request", service, null) : checked(r));
+      checked.add(r == null ? Errors.json(500, "inferenceBatch answered null for this request", service, null) : noStream(checked(r)));
     }
     return checked;
   }
@@ -292,6 +308,12 @@ public final class DeviceRunner {
     }
   }
 
+  /** Streams are for a plain {@code Model}: a batch's devices thread cannot hold one item open. */
+  private ApiResponse noStream(ApiResponse out) {
+    return out.isStream() ? Errors.json(500, "a BatchModel cannot answer with a stream (ApiResponse.stream/events): "
+        + "serve streams from a Model", service, null) : out;
+  }
+
   private ApiResponse checked(ApiResponse out) {
     return isFinal(out.status()) ? out : badStatus(out.status());
   }
@@ -313,6 +335,8 @@ public final class DeviceRunner {
   /** Still running after its 504: the model ignored the interrupt. */
   private static final int OVERRUN = 3;
   private static final int DONE = 4;
+  /** Running a streamed answer's writer: the inference timeout no longer applies. */
+  private static final int STREAMING = 5;
   /** How long past the interrupt an inference may take to stop before the device counts as stuck. */
   private static final long STUCK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -367,10 +391,28 @@ public final class DeviceRunner {
     private volatile Batch batch;
     private volatile long overrunSinceNanos;
 
-    private Inference(ApiRequest request, long queuedNanos, long deadlineNanos) {
+    private final StreamHandler streams;
+    private volatile boolean streaming;
+
+    private Inference(ApiRequest request, long queuedNanos, long deadlineNanos, StreamHandler streams) {
+      this.streams = streams;
       this.request = request;
       this.queuedNanos = queuedNanos;
       this.deadlineNanos = deadlineNanos;
+    }
+
+    /** Runs a streamed answer's writer here, holding the device; what to answer, if anything. */
+    private ApiResponse stream(ApiResponse out) {
+      if (streams == null) {
+        return Errors.json(501, "this service answers with a stream, which only the controller serves: "
+            + "call it through the controller", service, null);
+      }
+      streaming = true;
+      if (!state.compareAndSet(RUNNING, STREAMING)) {
+        // answered 504 already: nobody waits for the stream
+        return out.withStatus(504);
+      }
+      return streams.run(out);
     }
 
     /** The answer; {@code null} when the inference was withdrawn before it started. */

@@ -553,4 +553,65 @@ class DispatchPolicyTest {
     assertEquals(502, next.only().status());
     assertEquals(2, policy.status().getJsonObject("sim").getInteger("failed"));
   }
+
+  static ApiResponse streamed() {
+    return ApiResponse.events(out -> { });
+  }
+
+  @Test
+  void aStreamingWorkerKeepsItsSlotBusyThroughWhatItSaysItHolds() {
+    join("a", 1);
+    join("b", 1);
+    Client c = submit("1");
+    FakeTransport.Sent s = bus.last();
+    // the head of a stream: answered here, but the device still runs the writer (held 1)
+    assertTrue(policy.onAnswer(s.workerId(), s.dispatchId(), streamed(), 1, 0));
+    assertTrue(c.only().isStream());
+    String other = s.workerId().equals("a") ? "b" : "a";
+    submit("2");
+    assertEquals(other, bus.last().workerId(), "the idle worker, not the streaming one, gets the next request");
+    // both busy: one may wait ahead on each, the streaming one included, and no more
+    submit("3");
+    submit("4");
+    Client fifth = submit("5");
+    assertEquals(2, bus.to(s.workerId()).size());
+    assertTrue(fifth.answers.isEmpty());
+    // the stream ended: the worker's heartbeat says only the request ahead is held
+    policy.onHeartbeat(heartbeat(s.workerId(), 1).put("held", 1));
+    assertTrue(fifth.answers.isEmpty());
+  }
+
+  @Test
+  void aStreamHeadThatNobodyWaitsForIsRefused() {
+    join("a", 1);
+    Runnable leave = submitAndKeep("1", new Client());
+    long id = bus.last().dispatchId();
+    leave.run();
+    assertEquals(false, policy.onAnswer("a", id, streamed(), 1, 0));
+  }
+
+  @Test
+  void aStartedStreamWaitsForItsFirstChunkUnderItsOwnTimeoutNotTheRequests() {
+    options.setStreamFirstChunkTimeoutMs(30_000);
+    join("a", 1);
+    Client c = submit("1");
+    long id = bus.last().dispatchId();
+    bus.advance(5_000);
+    policy.onStreamStarted("a", id);
+    bus.advance(20_000);
+    assertTrue(c.answers.isEmpty(), "past the request's 10 s, within the first chunk's 30 s");
+    bus.advance(10_001);
+    assertEquals(504, c.only().status());
+    assertTrue(c.only().bodyText().contains("first chunk"), c.only().bodyText());
+    assertEquals(1, bus.cancellations.size(), "the worker is told to stop");
+  }
+
+  @Test
+  void aDroppedWorkerIsReportedSoThatItsStreamsEnd() {
+    List<String> dropped = new ArrayList<>();
+    policy.onDropped((id, why) -> dropped.add(id + ": " + why));
+    join("a", 1);
+    policy.onLeft("a");
+    assertEquals(List.of("a: left"), dropped);
+  }
 }

@@ -86,4 +86,22 @@ class WireFormatTest {
     Buffer b = Buffer.buffer().appendByte((byte) 99);
     assertThrows(IllegalArgumentException.class, () -> WireFormat.decodeResponse(b));
   }
+
+  @Test
+  void aStreamHeadCarriesStatusTypeHeadersTheFirstChunkAndWhetherItEnded() {
+    ApiResponse r = ApiResponse.events(out -> { }).withHeader("X-A", "1").withStatus(201);
+    Buffer b = WireFormat.encodeStreamHead(r, new byte[] {7, 8}, false);
+    assertTrue(WireFormat.isStreamHead(b));
+    assertTrue(!WireFormat.isReturned(b));
+    WireFormat.StreamHead h = WireFormat.decodeStreamHead(b);
+    assertEquals(201, h.status());
+    assertTrue(h.contentType().startsWith("text/event-stream"));
+    assertEquals("1", h.headers().get("X-A"));
+    assertEquals("no-cache", h.headers().get("Cache-Control"));
+    assertArrayEquals(new byte[] {7, 8}, h.firstChunk());
+    assertTrue(!h.ended());
+    assertTrue(WireFormat.decodeStreamHead(WireFormat.encodeStreamHead(r, new byte[0], true)).ended());
+    assertTrue(!WireFormat.isStreamHead(WireFormat.encodeResponse(ApiResponse.text("x"))));
+    assertThrows(IllegalArgumentException.class, () -> WireFormat.decodeStreamHead(WireFormat.encodeResponse(ApiResponse.text("x"))));
+  }
 }

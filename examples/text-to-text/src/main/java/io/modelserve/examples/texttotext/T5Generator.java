@@ -55,10 +55,7 @@ public final class T5Generator implements AutoCloseable {
   public String generate(String text, int maxNewTokens, LongConsumer onToken) throws OrtException {
     Encoding encoding = tokenizer.encode(text);
     long[] ids = encoding.getIds();
-    if (ids.length > MAX_INPUT_TOKENS) {
-      throw new IllegalArgumentException("text is " + ids.length + " tokens long; at most " + MAX_INPUT_TOKENS
-          + " are accepted");
-    }
+    checkLength(ids.length);
     long[] mask = encoding.getAttentionMask();
     long[] shape = {1, ids.length};
     try (OnnxTensor idsTensor = OnnxTensor.createTensor(model.env(), LongBuffer.wrap(ids), shape);
@@ -69,6 +66,27 @@ public final class T5Generator implements AutoCloseable {
       long[] generated = model.generate(inputs, mask, maxNewTokens, onToken);
       return tokenizer.decode(generated, true).strip();
     }
+  }
+
+  /**
+   * Checks that {@code text} fits the encoder, before a streamed answer starts.
+   *
+   * @throws IllegalArgumentException when it is longer than {@link #MAX_INPUT_TOKENS}
+   */
+  public void check(String text) {
+    checkLength(tokenizer.encode(text).getIds().length);
+  }
+
+  private static void checkLength(int tokens) {
+    if (tokens > MAX_INPUT_TOKENS) {
+      throw new IllegalArgumentException("text is " + tokens + " tokens long; at most " + MAX_INPUT_TOKENS
+          + " are accepted");
+    }
+  }
+
+  /** The text of the tokens generated so far (special tokens skipped), for streaming. */
+  public String decode(long[] generated) {
+    return tokenizer.decode(generated, true).strip();
   }
 
   @Override

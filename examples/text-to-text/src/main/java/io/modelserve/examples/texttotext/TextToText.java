@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * flan-t5-base behind {@code GET /custom?text=...}, answering {@code {"text": ...}}; {@code
- * max_new_tokens} (1 to 512, default 64) bounds the answer.
+ * max_new_tokens} (1 to 512, default 64) bounds the answer. With {@code stream=true} the answer
+ * is Server-Sent Events: a {@code token} event per token with the text it adds
+ * ({@code {"text": " world"}}), then a {@code done} event with the whole text; a client that
+ * leaves stops the generation at the next token.
  *
  * <p>Setting (the worker's {@code --set key=value}, or its JSON config's {@code settings}):
  * {@code model}, the model's folder, by default {@code examples/text-to-text/models/flan-t5-base}
@@ -74,10 +77,47 @@ public class TextToText implements Model {
           + "German: How old are you?");
     }
     int maxNewTokens = maxNewTokens(request);
+    if ("true".equals(request.query("stream"))) {
+      return stream(text, maxNewTokens);
+    }
     try {
       return ApiResponse.json(Map.of("text", generator.generate(text, maxNewTokens, null)));
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(e.getMessage());
+    }
+  }
+
+  private ApiResponse stream(String text, int maxNewTokens) {
+    try {
+      // a bad input answers 400 before the stream starts
+      generator.check(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    return ApiResponse.events(out -> {
+      long[] generated = new long[maxNewTokens];
+      int[] count = {0};
+      String[] sent = {""};
+      String whole = generator.generate(text, maxNewTokens, token -> {
+        generated[count[0]++] = token;
+        String now = generator.decode(java.util.Arrays.copyOf(generated, count[0]));
+        // a token may add nothing printable yet (part of a character): wait for the next
+        if (now.length() > sent[0].length() && now.startsWith(sent[0])) {
+          out.event("token", json(now.substring(sent[0].length())));
+          sent[0] = now;
+        }
+      });
+      out.event("done", json(whole));
+    });
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private static String json(String text) {
+    try {
+      return JSON.writeValueAsString(Map.of("text", text));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -97,6 +97,15 @@ class TextToTextClusterTest {
   }
 
   @Test
+  void withStreamTrueTheTokensComeAsServerSentEventsThroughTheCluster() throws Exception {
+    HttpResponse<String> r = cluster.get("/custom?text=hello%20world&stream=true");
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"), r.headers().toString());
+    assertTrue(r.body().startsWith("event: token\ndata: {\"text\":\"hallo\"}\n\n"), r.body());
+    assertTrue(r.body().endsWith("event: done\ndata: {\"text\":\"hallo welt\"}\n\n"), r.body());
+  }
+
+  @Test
   void aMissingTextIsA400WithAJsonError() throws Exception {
     HttpResponse<String> r = cluster.get("/custom");
     assertEquals(400, r.statusCode(), r.body());

@@ -135,4 +135,75 @@ class TextToTextTest {
       onGpu.close();
     }
   }
+
+  /** The events of a streamed answer, written by its writer as the worker would run it. */
+  private static java.util.List<String[]> streamed(String... params) throws Exception {
+    ApiResponse response = service.inference(get(params));
+    assertTrue(response.isStream());
+    assertTrue(response.contentType().startsWith("text/event-stream"));
+    java.util.List<String[]> events = new java.util.ArrayList<>();
+    response.streamWriter().write(new io.modelserve.ResponseStream() {
+      @Override
+      public void write(byte[] bytes) {
+        throw new AssertionError("only events");
+      }
+
+      @Override
+      public void event(String name, String data) {
+        events.add(new String[] {name, data});
+      }
+
+      @Override
+      public boolean cancelled() {
+        return false;
+      }
+    });
+    return events;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String text(String json) throws Exception {
+    return (String) new ObjectMapper().readValue(json, Map.class).get("text");
+  }
+
+  @Test
+  void withStreamTrueEachTokenComesAsAnEventThenTheWholeText() throws Exception {
+    java.util.List<String[]> events = streamed("text", "translate English to German: How old are you?", "stream", "true");
+    String[] done = events.get(events.size() - 1);
+    assertEquals("done", done[0]);
+    assertEquals("Wie alt bist du?", text(done[1]));
+    StringBuilder joined = new StringBuilder();
+    for (String[] e : events.subList(0, events.size() - 1)) {
+      assertEquals("token", e[0]);
+      joined.append(text(e[1]));
+    }
+    assertEquals("Wie alt bist du?", joined.toString());
+    assertTrue(events.size() > 3, "several token events");
+  }
+
+  @Test
+  void aStreamedRequestChecksItsInputBeforeTheStream() {
+    assertEquals(400, rejected("stream", "true").status());
+    assertEquals(400, rejected("text", "a ".repeat(T5Generator.MAX_INPUT_TOKENS + 1), "stream", "true").status());
+  }
+
+  @Test
+  void aClientThatLeavesStopsTheGenerationAtTheNextToken() throws Exception {
+    ApiResponse response = service.inference(get("text", "translate English to German: How old are you?", "stream", "true"));
+    int[] written = {0};
+    assertThrows(io.modelserve.StreamClosedException.class, () -> response.streamWriter().write(new io.modelserve.ResponseStream() {
+      @Override
+      public void write(byte[] bytes) {
+        if (++written[0] > 1) {
+          throw new io.modelserve.StreamClosedException("the client has gone");
+        }
+      }
+
+      @Override
+      public boolean cancelled() {
+        return written[0] > 1;
+      }
+    }));
+    assertEquals(2, written[0], "no token after the refused one");
+  }
 }
