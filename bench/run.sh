@@ -17,10 +17,10 @@ if ! command -v wrk >/dev/null; then
     || echo "[bench] could not install wrk; scenario 6 will say so and skip the comparison"
 fi
 
-echo "[bench] building modelserve, tools, examples/echo, examples/ocr and bench"
+echo "[bench] building modelserve, tools, examples/echo, examples/ocr, examples/text-embedding and bench"
 # package, not install: the suite runs from the reactor's target/ folders and leaves ~/.m2 alone;
 # -DskipTests still compiles the test classes, which hold LocalCluster
-./mvnw -B -q -DskipTests package -pl bench,examples/echo -am
+./mvnw -B -q -DskipTests package -pl bench,examples/echo,examples/text-embedding -am
 
 export OPT_OUT_TRACKING=true
 exec java -Xmx1g -XX:+UseSerialGC -Djava.awt.headless=true -Dai.djl.offline=true \

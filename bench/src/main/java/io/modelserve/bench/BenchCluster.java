@@ -71,24 +71,25 @@ final class BenchCluster implements AutoCloseable {
     return controller;
   }
 
-  /** Launches a worker without waiting for it to serve. */
-  Node launchWorker(String service, String device, JvmProfile profile) {
+  /** Launches a worker without waiting for it to serve; {@code extraArgs} follow the usual ones. */
+  Node launchWorker(String service, String device, JvmProfile profile, String... extraArgs) {
     LocalCluster launcher = launchers.computeIfAbsent(profile, p -> builder(example, p).create());
     int port = freePort();
     List<String> args = new ArrayList<>(List.of("--worker", "--name", service, "--device", device,
         "--port", "" + port, "--controller-addr", "http://127.0.0.1:" + main.controllerPort(),
         "--worker-addr", "http://127.0.0.1:" + port, "--cluster-config", main.clusterConfig().toString()));
     args.addAll(example.workerArgs(LocalCluster.repoRoot()));
+    args.addAll(List.of(extraArgs));
     Node n = launcher.launch("worker-" + service + "-" + device.replace(':', '_') + "-" + workers.size(), args);
     workers.add(n);
     return n;
   }
 
   /** Starts {@code count} workers at once and waits until the controller routes to all of them. */
-  List<Node> startWorkers(String service, String device, int count, JvmProfile profile) {
+  List<Node> startWorkers(String service, String device, int count, JvmProfile profile, String... extraArgs) {
     List<Node> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      started.add(launchWorker(service, device, profile));
+      started.add(launchWorker(service, device, profile, extraArgs));
     }
     long deadline = System.nanoTime() + 180_000_000_000L;
     for (int i = 0; i < started.size(); i++) {
@@ -102,7 +103,7 @@ final class BenchCluster implements AutoCloseable {
             throw new IllegalStateException("worker exited; log " + n.log());
           }
           System.out.println("[bench] worker exited at start-up (log " + n.log() + "); launching it again");
-          n = launchWorker(service, device, profile);
+          n = launchWorker(service, device, profile, extraArgs);
           started.set(i, n);
         }
         if (System.nanoTime() > deadline) {
@@ -114,8 +115,8 @@ final class BenchCluster implements AutoCloseable {
     return started;
   }
 
-  Node startWorker(String service, String device, JvmProfile profile) {
-    return startWorkers(service, device, 1, profile).get(0);
+  Node startWorker(String service, String device, JvmProfile profile, String... extraArgs) {
+    return startWorkers(service, device, 1, profile, extraArgs).get(0);
   }
 
   /** Whether the controller lists a live worker of {@code service} with this pid. */
@@ -137,7 +138,7 @@ final class BenchCluster implements AutoCloseable {
     for (int i = 0; i < ws.size(); i++) {
       JsonObject w = ws.getJsonObject(i);
       out.add(new WorkerStatus(w.getString("id"), w.getString("device"), w.getLong("pid", -1L),
-          w.getLong("served", 0L), "serving".equals(w.getString("state"))));
+          w.getLong("served", 0L), "serving".equals(w.getString("state")), w.getInteger("httpPort", -1)));
     }
     return out;
   }
@@ -187,5 +188,27 @@ final class BenchCluster implements AutoCloseable {
   }
 
   /** One worker's line of /_/status. */
-  record WorkerStatus(String id, String device, long pid, long served, boolean serving) {}
+  record WorkerStatus(String id, String device, long pid, long served, boolean serving, int httpPort) {}
+
+  /**
+   * A batching worker's own counters, from its {@code /_/health} (exact, where the controller's
+   * {@code /_/status} lags by a heartbeat): batches run and the requests they held.
+   */
+  BatchCounters batchCounters(String service, long pid) {
+    int port = workersOf(service).stream().filter(w -> w.pid() == pid).mapToInt(WorkerStatus::httpPort)
+        .findFirst().orElseThrow(() -> new IllegalStateException("no worker of " + service + " with pid " + pid));
+    JsonObject health = new JsonObject(main.send(java.net.http.HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/_/health")).GET().build()).body());
+    return new BatchCounters(health.getLong("batches", 0L), health.getLong("batchedRequests", 0L));
+  }
+
+  /** Batches run and requests they held, since the worker started. */
+  record BatchCounters(long batches, long requests) {
+
+    /** The mean batch size between {@code before} and this reading. */
+    double meanSince(BatchCounters before) {
+      long b = batches - before.batches;
+      return b == 0 ? Double.NaN : (double) (requests - before.requests) / b;
+    }
+  }
 }

@@ -22,7 +22,8 @@ public final class BenchSuite {
 
   private static final List<Scenario> SCENARIOS = List.of(
       new FootprintScenario(), new OverheadScenario(), new LoadGeneratorScenario(),
-      new ScalingScenario(), new BalancingScenario(), new OcrScenario());
+      new ScalingScenario(), new BalancingScenario(), new OcrScenario(), new BatchingScenario(),
+      new BatchingOverheadScenario(), new StreamingScenario());
 
   private BenchSuite() {}
 
@@ -83,8 +84,9 @@ public final class BenchSuite {
       }
     }
     double wall = (System.nanoTime() - start) / 1e9;
-    Path report = out.resolve("results.md");
-    ReportWriter.write(report, results, settings, date, wall, loadBefore, ProcStats.loadAverage(), cores, plots);
+    // a partial run never replaces a whole suite's results.md of the same day
+    Path report = out.resolve(only.isEmpty() ? "results.md" : "results-only-" + String.join("-", only) + ".md");
+    ReportWriter.write(report, results, settings, only, date, wall, loadBefore, ProcStats.loadAverage(), cores, plots);
     System.out.println("[bench] wrote " + report.toAbsolutePath() + " in " + Fmt.num(wall, 0) + " s");
     for (Results.Row r : results.rows()) {
       System.out.println("[bench] " + r.scenario() + " | " + r.figure() + " | " + r.ours() + " | " + r.baseline()

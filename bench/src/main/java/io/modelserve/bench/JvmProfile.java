@@ -19,6 +19,9 @@ enum JvmProfile {
   /** The OCR worker and its in-process baseline: full JIT and room for decoded images. */
   OCR(List.of("-XX:TieredStopAtLevel=4", "-Xmx1g")),
 
+  /** Embedding workers and the in-process encoder loop they are compared with. */
+  EMBEDDING(List.of("-XX:TieredStopAtLevel=4", "-Xmx1g")),
+
   /**
    * Simulated-model workers only sleep, so C1 is enough; small heaps let 16 of them share
    * the machine with the controller without swapping.

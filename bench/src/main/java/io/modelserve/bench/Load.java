@@ -36,6 +36,12 @@ final class Load {
         "--url " + url + " --file " + field + "=" + file.getFileName());
   }
 
+  /** POSTs the JSON in {@code body} (a file, so the equivalent command line stays short). */
+  static Load postJson(String url, Path body) {
+    return new Load(RequestSpec.builder(url).jsonFile(body).build(),
+        "--url " + url + " --json-file " + body.getFileName());
+  }
+
   /** Closed loop for {@code seconds} after {@code warmup} unrecorded requests. */
   LoadResult closed(int concurrency, double seconds, long warmup) {
     return LoadTester.run(LoadOptions.builder(spec).concurrency(concurrency)

@@ -11,11 +11,13 @@ final class ReportWriter {
 
   private ReportWriter() {}
 
-  static void write(Path file, Results r, Settings s, String date, double wallSeconds,
+  static void write(Path file, Results r, Settings s, List<String> only, String date, double wallSeconds,
       String loadBefore, String loadAfter, int cores, List<String> plots) throws IOException {
+    String command = "bench/run.sh" + (s.quick() ? " --quick" : "") + (only.isEmpty() ? "" : " --only " + String.join(",", only));
     StringBuilder md = new StringBuilder();
-    md.append("# Benchmark results, ").append(date).append(s.quick() ? " (quick mode: not for reporting)" : "").append("\n\n");
-    md.append("Produced by `bench/run.sh").append(s.quick() ? " --quick" : "").append("` in ")
+    md.append("# Benchmark results, ").append(date).append(s.quick() ? " (quick mode: not for reporting)" : "")
+        .append(only.isEmpty() ? "" : ", scenarios " + String.join(", ", only) + " only").append("\n\n");
+    md.append("Produced by `").append(command).append("` in ")
         .append(Fmt.num(wallSeconds / 60, 1)).append(" minutes. Every figure is set against a baseline measured")
         .append(" in the same run on the same machine; the machine is shared, so read ratios, not absolute values.\n\n");
     md.append("## Machine\n\n");
@@ -68,11 +70,13 @@ final class ReportWriter {
     for (JvmProfile p : JvmProfile.values()) {
       md.append("- ").append(p.name()).append(": `").append(String.join(" ", p.effectiveFlags())).append("`\n");
     }
-    md.append("\nFULL: controller, echo worker, bare server. OCR: OCR worker and the in-process OCR baseline. ");
-    md.append("SMALL: simulated-model workers (they sleep; C1 is enough). The load generator runs in the suite's own JVM.\n\n");
+    md.append("\nFULL: controllers, echo and stream workers, the bare servers. OCR: OCR worker and the in-process OCR baseline. ");
+    md.append("EMBEDDING: embedding workers and the in-process encoder loop. ");
+    md.append("SMALL: simulated-model workers (they sleep; C1 is enough). The load generator runs in the suite's own JVM;");
+    md.append(" wrk, where used, as a process of its own.\n\n");
 
     md.append("## Commands\n\n");
-    md.append("The suite: `bench/run.sh").append(s.quick() ? " --quick" : "").append("`. The load runs it made,");
+    md.append("The suite: `").append(command).append("`. The load runs it made,");
     md.append(" as the equivalent `io.modelserve.tools.LoadTester` command lines (ports vary per run):\n\n```\n");
     r.commands().forEach(c -> md.append(c).append('\n'));
     md.append("```\n");

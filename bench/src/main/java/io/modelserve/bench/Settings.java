@@ -21,13 +21,21 @@ record Settings(
     int ocrLatencyRequests,
     double footprintLoadSeconds,
     int wrkSeconds,
-    int wrkRounds) {
+    int wrkRounds,
+    int batchingClients,
+    double batchingSeconds,
+    int batchingRounds,
+    int streamEvents,
+    int streamFirstEventRequests,
+    int streamRounds) {
 
   static Settings forFullRun() {
-    return new Settings(false, 16, 8, 3, 4, 6, List.of(1, 2, 4, 8, 16), 12, 12, 24, 8, 10, 5, 4);
+    return new Settings(false, 16, 8, 3, 4, 6, List.of(1, 2, 4, 8, 16), 12, 12, 24, 8, 10, 5, 4,
+        64, 10, 3, 20_000, 200, 3);
   }
 
   static Settings forQuickRun() {
-    return new Settings(true, 16, 2, 1, 1, 1, List.of(1, 2), 2, 2, 2, 2, 1, 2, 1);
+    return new Settings(true, 16, 2, 1, 1, 1, List.of(1, 2), 2, 2, 2, 2, 1, 2, 1,
+        64, 2, 1, 1_000, 20, 1);
   }
 }

@@ -2,6 +2,8 @@ package io.modelserve.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,16 +37,44 @@ final class Wrk {
 
   /** The wrk command line, pinned with taskset to {@code cpus} unless that is null. */
   static List<String> command(String cpus, int threads, int connections, int seconds, String url) {
+    return command(cpus, threads, connections, seconds, url, null);
+  }
+
+  /** As {@link #command(String, int, int, int, String)}, with a Lua {@code script} unless null. */
+  static List<String> command(String cpus, int threads, int connections, int seconds, String url, Path script) {
     List<String> cmd = new ArrayList<>();
     if (cpus != null) {
       cmd.addAll(List.of("taskset", "-c", cpus));
     }
-    cmd.addAll(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency", url));
+    cmd.addAll(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency"));
+    if (script != null) {
+      cmd.addAll(List.of("-s", script.toString()));
+    }
+    cmd.add(url);
     return cmd;
   }
 
+  /**
+   * Writes a wrk script that POSTs {@code json} with its content type: wrk itself only GETs.
+   * The JSON goes into a Lua long string, which takes it verbatim.
+   */
+  static Path postJsonScript(Path file, String json) throws IOException {
+    if (json.contains("]==]")) {
+      throw new IllegalArgumentException("the body cannot hold ]==]");
+    }
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "wrk.method = \"POST\"\n"
+        + "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
+        + "wrk.body = [==[" + json + "]==]\n");
+    return file;
+  }
+
   static Result run(String cpus, int threads, int connections, int seconds, String url) {
-    List<String> cmd = command(cpus, threads, connections, seconds, url);
+    return run(cpus, threads, connections, seconds, url, null);
+  }
+
+  static Result run(String cpus, int threads, int connections, int seconds, String url, Path script) {
+    List<String> cmd = command(cpus, threads, connections, seconds, url, script);
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
