@@ -125,9 +125,16 @@ public final class WireFormat {
   }
 
   public static Buffer encodeResponse(ApiResponse r) {
-    Buffer b = Buffer.buffer(32 + r.body().length);
+    Buffer b = answerHead(ANSWER, r, r.body().length);
+    putBytes(b, r.body());
+    return b;
+  }
+
+  /** Version, {@code kind}, status, content type and headers of {@code r}, with room for {@code bodyLength} more. */
+  private static Buffer answerHead(byte kind, ApiResponse r, int bodyLength) {
+    Buffer b = Buffer.buffer(32 + bodyLength);
     b.appendByte(VERSION);
-    b.appendByte(ANSWER);
+    b.appendByte(kind);
     b.appendInt(r.status());
     putString(b, r.contentType());
     b.appendInt(r.headers().size());
@@ -135,7 +142,6 @@ public final class WireFormat {
       putString(b, k);
       putString(b, v);
     });
-    putBytes(b, r.body());
     return b;
   }
 
@@ -166,16 +172,7 @@ public final class WireFormat {
   public record StreamHead(int status, String contentType, Map<String, String> headers, byte[] firstChunk, boolean ended) {}
 
   public static Buffer encodeStreamHead(ApiResponse r, byte[] firstChunk, boolean ended) {
-    Buffer b = Buffer.buffer(32 + firstChunk.length);
-    b.appendByte(VERSION);
-    b.appendByte(STREAM);
-    b.appendInt(r.status());
-    putString(b, r.contentType());
-    b.appendInt(r.headers().size());
-    r.headers().forEach((k, v) -> {
-      putString(b, k);
-      putString(b, v);
-    });
+    Buffer b = answerHead(STREAM, r, firstChunk.length);
     putBytes(b, firstChunk);
     b.appendByte(ended ? (byte) 1 : (byte) 0);
     return b;
