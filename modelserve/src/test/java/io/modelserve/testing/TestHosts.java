@@ -136,9 +136,18 @@ public final class TestHosts implements AutoCloseable {
    * interface (so cutting the host's link does not cut the test off from it).
    */
   public int expose(Host host, int port) {
+    return expose(host, "127.0.0.1", port);
+  }
+
+  /**
+   * A loopback port of this machine that reaches {@code address:port} inside {@code host}: for a
+   * server bound to the host's own address only (a worker's port binds to its
+   * {@code --worker-addr} host), which cutting the host's link does cut off.
+   */
+  public int expose(Host host, String address, int port) {
     Path socket = socketDir.resolve(host.ns + "-" + port + ".sock");
     List<String> cmd = List.of("ip", "netns", "exec", host.ns, "socat",
-        "UNIX-LISTEN:" + socket + ",fork,mode=600", "TCP:127.0.0.1:" + port);
+        "UNIX-LISTEN:" + socket + ",fork,mode=600", "TCP:" + address + ":" + port);
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

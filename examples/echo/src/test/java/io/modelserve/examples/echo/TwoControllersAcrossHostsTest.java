@@ -41,7 +41,8 @@ class TwoControllersAcrossHostsTest {
         TestHosts.Host h = c.host(3 + i % 2);
         int port = HostCluster.WORKER_PORT + i / 2;
         workers.add(c.startWorker(h, port, "sim", "cpu", List.of(a, b)));
-        healthPorts.add(c.hosts().expose(h, port));
+        // a worker's own port listens on its --worker-addr host only
+        healthPorts.add(c.hosts().expose(h, h.address(), port));
       }
       Poll.until(Duration.ofSeconds(60), "both controllers list the 4 workers",
           () -> c.workers(a).size() == 4 && c.workers(b).size() == 4);
