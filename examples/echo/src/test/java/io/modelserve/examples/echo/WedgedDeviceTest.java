@@ -19,7 +19,8 @@ class WedgedDeviceTest {
   void aWorkerWedgedPastItsTimeLimitGetsNoWorkUntilItsDeviceIsFreeAgain() {
     try (LocalCluster c = LocalCluster.builder(Main.class.getName()).controllerArgs("--timeout-ms", "1500").start()) {
       LocalCluster.Node wedged = c.startWorker("echo", "cpu", "--concurrency", "1");
-      HttpResponse<String> overrun = c.get("/echo?spin=6000");
+      // wedged long enough to outlast the next worker's start and the load, on a loaded machine too
+      HttpResponse<String> overrun = c.get("/echo?spin=15000");
       assertEquals(504, overrun.statusCode(), overrun.body());
       Poll.until(Duration.ofSeconds(10), "the controller shows the worker stuck",
           () -> "stuck".equals(c.workerStatus(wedged).getString("state")));
