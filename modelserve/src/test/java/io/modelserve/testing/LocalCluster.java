@@ -202,7 +202,17 @@ public final class LocalCluster implements AutoCloseable {
   public List<String> javaCommand(List<String> args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.addAll(b.jvmArgs);
-    cmd.addAll(List.of("-cp", classPath(), b.mainClass));
+    List<String> jars = new ArrayList<>();
+    List<String> dirs = new ArrayList<>();
+    for (String entry : classPath().split(java.io.File.pathSeparator)) {
+      (entry.endsWith(".jar") ? jars : dirs).add(entry);
+    }
+    SharedClassArchive.forJars(b.moduleDir, jars, dirs, b.jvmArgs, b.mainClass, clusterConfig)
+        .ifPresent(archive -> cmd.add("-XX:SharedArchiveFile=" + archive));
+    // jars first: a class-data-sharing archive holds only jars, and must be the class path's start
+    List<String> ordered = new ArrayList<>(jars);
+    ordered.addAll(dirs);
+    cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, ordered), b.mainClass));
     cmd.addAll(args);
     return cmd;
   }

@@ -18,6 +18,8 @@ class ReadinessThroughClusterTest {
       assertEquals(503, c.get("/_/ready").statusCode(), "no worker yet");
       LocalCluster.Node echo = c.startWorker("echo");
       c.startWorker("sim", "cpu:1");
+      // 503 until the controller's start-up grace has passed (a worker may not have registered yet)
+      Poll.until(Duration.ofSeconds(30), "ready with both services", () -> c.get("/_/ready").statusCode() == 200);
       var ready = c.get("/_/ready");
       assertEquals(200, ready.statusCode(), ready.body());
       assertEquals(1, Http.json(ready).getJsonObject("services").getInteger("echo"));
