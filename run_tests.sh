@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test, after installing what they need and a fresh machine lacks:
 # Chromium and ChromeDriver (web-page tests, Debian packages, never a browser download),
+# Prometheus (the metrics test scrapes a real cluster with it),
 # a CJK font (the OCR test renders Chinese), curl, and as root iproute2 and socat (the test
 # hosts: network namespaces; without root those tests skip, saying so). Java 17 and Node.js/npm (for the OCR
 # model package) are expected on the machine; Maven comes with ./mvnw.
@@ -11,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 missing=()
-wanted=(chromium chromium-driver fonts-wqy-zenhei curl)
+wanted=(chromium chromium-driver fonts-wqy-zenhei curl prometheus)
 [ "$(id -u)" -eq 0 ] && wanted+=(iproute2 socat)
 for pkg in "${wanted[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -1,5 +1,6 @@
 package io.modelserve.server;
 
+import io.modelserve.options.ControllerOptions;
 import io.modelserve.ApiException;
 import io.modelserve.ApiResponse;
 import io.modelserve.impl.Addresses;
@@ -17,11 +18,14 @@ import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
 import io.modelserve.impl.http.RequestChecks;
 import io.modelserve.impl.http.WebAssets;
+import io.modelserve.impl.metrics.ControllerMetrics;
+import io.modelserve.impl.metrics.JvmMetrics;
 import io.modelserve.impl.security.Access;
 import io.modelserve.impl.security.KeyRing;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -39,7 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP front of the cluster. {@code /<name>} (any method, any sub-path) goes to a worker of
  * service {@code name}; {@code /} serves {@code index.html} and the other files of the webroot;
- * {@code /_/health} and {@code /_/status} report on the controller and its workers.
+ * {@code /_/health}, {@code /_/ready}, {@code /_/status} and {@code /_/metrics} (Prometheus)
+ * report on the controller and its workers.
  *
  * <p>It holds no state that a restart loses for good: workers announce themselves with every
  * heartbeat, so a new controller knows them all within one heartbeat period.
@@ -62,6 +67,10 @@ public class ControllerVerticle extends AbstractVerticle {
   /** Set once stop has begun: no new requests. */
   private volatile boolean stopping;
   private long listeningSinceNanos;
+  private JvmMetrics jvm;
+  private ControllerMetrics metrics;
+  /** The dashboard page served at {@code /_/}. */
+  private Buffer dashboardPage;
 
   /** For the Vert.x launcher: options come from the deployment config. */
   public ControllerVerticle() {}
@@ -83,6 +92,9 @@ public class ControllerVerticle extends AbstractVerticle {
     // first-use work that takes seconds on a loaded machine: off the event loop
     vertx.executeBlocking(() -> {
       EventLoopWarmUp.run();
+      try (var page = ControllerVerticle.class.getResourceAsStream("/io/modelserve/dashboard/index.html")) {
+        dashboardPage = Buffer.buffer(page.readAllBytes());
+      }
       apiKeys = KeyRing.load("API keys", options.getApiKeyFile(), "MODELSERVE_API_KEYS").watch(vertx);
       KeyRing admin = KeyRing.load("admin keys", options.getAdminKeyFile(), "MODELSERVE_ADMIN_KEYS");
       adminKeys = admin.current().required() ? admin.watch(vertx) : apiKeys;
@@ -91,7 +103,9 @@ public class ControllerVerticle extends AbstractVerticle {
   }
 
   private void serve(Promise<Void> started) {
-    dispatcher = new Dispatcher(vertx, options);
+    jvm = new JvmMetrics();
+    metrics = new ControllerMetrics(jvm.registry());
+    dispatcher = new Dispatcher(vertx, options, metrics);
     var bus = vertx.eventBus();
     bus.<JsonObject>consumer(Addresses.HEARTBEAT, m -> dispatcher.onHeartbeat(m.body()));
     bus.<JsonObject>consumer(Addresses.DRAIN, m -> {
@@ -100,6 +114,11 @@ public class ControllerVerticle extends AbstractVerticle {
     });
     bus.<JsonObject>consumer(Addresses.LEFT, m -> dispatcher.onLeft(m.body().getString("id")));
     vertx.setPeriodic(Math.max(50, options.getWorkerTimeoutMs() / 6), t -> dispatcher.dropSilentWorkers());
+    vertx.setPeriodic(1_000, t -> {
+      java.util.Map<String, Integer> queued = new java.util.HashMap<>();
+      dispatcher.status().forEach(e -> queued.put(e.getKey(), ((JsonObject) e.getValue()).getInteger("queued", 0)));
+      metrics.live().tick(System.currentTimeMillis(), queued);
+    });
     joins = JoinList.of(vertx);
     if (joins != null) {
       vertx.setPeriodic(10_000, t -> joins.expire());
@@ -147,6 +166,28 @@ public class ControllerVerticle extends AbstractVerticle {
           .put("cluster", ClusterNode.describe(vertx))
           .put("services", dispatcher.status()));
     });
+    router.get("/_/metrics").handler(ctx -> {
+      ApiResponse denied = Access.check(ctx.request(), adminKeys.current(), "an admin key");
+      if (denied != null) {
+        RequestChecks.refuse(ctx.request(), denied);
+        return;
+      }
+      ctx.response().putHeader("content-type", HttpResponses.PROMETHEUS_TEXT).end(metrics.scrape());
+    });
+    // the page is no secret; the figures it fetches need what /_/status needs
+    router.get("/_/").handler(ctx -> ctx.response().putHeader("content-type", "text/html; charset=utf-8")
+        .putHeader("cache-control", "no-cache").end(dashboardPage));
+    router.get("/_/dashboard").handler(ctx -> {
+      ApiResponse denied = Access.check(ctx.request(), adminKeys.current(), "an admin key");
+      if (denied != null) {
+        RequestChecks.refuse(ctx.request(), denied);
+        return;
+      }
+      json(ctx, 200, new JsonObject()
+          .put("cluster", ClusterNode.describe(vertx))
+          .put("services", dispatcher.status())
+          .put("series", metrics.live().toJson()));
+    });
     router.get("/_/ready").handler(ctx -> HttpResponses.write(ctx.response(),
         Readiness.all(dispatcher.status(), notYetKnown())));
     router.get("/_/ready/:name").handler(ctx -> HttpResponses.write(ctx.response(),
@@ -154,7 +195,7 @@ public class ControllerVerticle extends AbstractVerticle {
     router.get("/_/cluster").handler(ctx -> json(ctx, 200, joins == null ? new JsonObject() : joins.self()));
     router.post("/_/cluster").handler(this::clusterHint);
     router.route("/_/*").handler(ctx -> HttpResponses.error(ctx.response(), 404,
-        "unknown path " + ctx.request().path() + "; try /_/health, /_/ready or /_/status", null));
+        "unknown path " + ctx.request().path() + "; try /_/ (the dashboard), /_/health, /_/ready, /_/status or /_/metrics", null));
     router.route().handler(this::service);
     String webroot = Path.of(options.getWebroot()).toAbsolutePath().normalize().toString();
     // only the page and its assets: the webroot defaults to the working directory, whose other
@@ -270,6 +311,7 @@ public class ControllerVerticle extends AbstractVerticle {
       ctx.next();
       return;
     }
+    metrics.track(name, req);
     ApiResponse denied = Access.check(req, apiKeys.current(), "an API key");
     if (denied != null) {
       RequestChecks.refuse(req, denied);
@@ -332,6 +374,7 @@ public class ControllerVerticle extends AbstractVerticle {
     });
     server.shutdown(drainMs + 1_000, TimeUnit.MILLISECONDS).onComplete(ar -> {
       vertx.cancelTimer(timer);
+      jvm.close();
       log.info("controller stopped");
       stopped.complete();
     });

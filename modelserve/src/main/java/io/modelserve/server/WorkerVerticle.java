@@ -1,5 +1,6 @@
 package io.modelserve.server;
 
+import io.modelserve.options.WorkerOptions;
 import io.modelserve.Api;
 import io.modelserve.BatchModel;
 import io.modelserve.ApiRequest;
@@ -15,6 +16,8 @@ import io.modelserve.impl.http.ConnectionTimeouts;
 import io.modelserve.impl.http.HttpRequestReader;
 import io.modelserve.impl.http.HttpResponses;
 import io.modelserve.impl.http.RequestChecks;
+import io.modelserve.impl.metrics.JvmMetrics;
+import io.modelserve.impl.metrics.WorkerMetrics;
 import io.modelserve.impl.wire.WireFormat;
 import io.modelserve.impl.security.Access;
 import io.modelserve.impl.security.KeyRing;
@@ -81,6 +84,8 @@ public class WorkerVerticle extends AbstractVerticle {
   private long heartbeatTimer = -1;
   private List<ControllerLink> links = List.of();
   private volatile String state = "starting";
+  private JvmMetrics jvm;
+  private WorkerMetrics metrics;
 
   /** For the Vert.x launcher: the service is found by the {@code name} in the config. */
   public WorkerVerticle() {}
@@ -133,6 +138,8 @@ public class WorkerVerticle extends AbstractVerticle {
       return;
     }
     runner = new DeviceRunner(vertx, name, options.getDevice(), Math.max(1, concurrency), batchSize, batchDelayMs);
+    jvm = new JvmMetrics();
+    metrics = new WorkerMetrics(jvm.registry(), name, options.getDevice(), runner);
     startHttp(name)
         .compose(v -> runner.init(modelClass, options.getDevice(), io.modelserve.Settings.of(options.getSettings())))
         .compose(v -> listen(name))
@@ -176,6 +183,14 @@ public class WorkerVerticle extends AbstractVerticle {
           .put("maxBatchSize", batchSize).put("batches", runner.batches())
           .put("batchedRequests", runner.batchedRequests()).put("lastBatchSize", runner.lastBatchSize())
           .put("cluster", ClusterNode.describe(vertx)).toBuffer());
+    } else if (path.equals("/_/metrics")) {
+      // the worker has no admin keys: its API keys guard its metrics as they guard its service
+      var denied = Access.check(req, apiKeys.current(), "an API key");
+      if (denied != null) {
+        RequestChecks.refuse(req, denied);
+        return;
+      }
+      req.response().putHeader("content-type", HttpResponses.PROMETHEUS_TEXT).end(metrics.scrape());
     } else if (path.equals("/" + name) || path.startsWith("/" + name + "/")) {
       var denied = Access.check(req, apiKeys.current(), "an API key");
       if (denied != null) {
@@ -198,7 +213,7 @@ public class WorkerVerticle extends AbstractVerticle {
           .onSuccess(r -> HttpResponses.write(req.response(), r))
           .onFailure(e -> RequestChecks.refuse(req, Errors.json(statusOf(e), e.getMessage(), name, null)));
     } else {
-      RequestChecks.refuse(req, Errors.json(404, "this worker serves /" + name + " and /_/health", name, null));
+      RequestChecks.refuse(req, Errors.json(404, "this worker serves /" + name + ", /_/health and /_/metrics", name, null));
     }
   }
 
@@ -248,7 +263,11 @@ public class WorkerVerticle extends AbstractVerticle {
       if (r != null && r.isStream()) {
         return;
       }
-      msg.reply(r == null ? WireFormat.returned() : WireFormat.encodeResponse(r), held());
+      DeliveryOptions headers = held();
+      if (r != null) {
+        headers.addHeader(WireFormat.INFERENCE_HEADER, Long.toString(job.ranNanos() / 1_000));
+      }
+      msg.reply(r == null ? WireFormat.returned() : WireFormat.encodeResponse(r), headers);
     });
   }
 
@@ -270,12 +289,14 @@ public class WorkerVerticle extends AbstractVerticle {
 
   private DeviceRunner.Inference start(ApiRequest request, long timeoutMs, StreamHandler streams) {
     accepted++;
+    long arrived = System.nanoTime();
     DeviceRunner.Inference job = runner.infer(request, timeoutMs, streams);
     job.result().onComplete(ar -> {
       accepted--;
       if (ar.result() == null) {
         return;
       }
+      metrics.answered(ar.result().status(), System.nanoTime() - arrived);
       if (ar.result().status() < 500) {
         served.incrementAndGet();
       } else {
@@ -357,6 +378,10 @@ public class WorkerVerticle extends AbstractVerticle {
     }
     Future<Void> model = runner == null ? Future.succeededFuture() : runner.close();
     Future<Void> server = http == null ? Future.succeededFuture() : http.close().recover(e -> Future.succeededFuture());
-    return Future.join(model, server).mapEmpty();
+    return Future.join(model, server).onComplete(ar -> {
+      if (jvm != null) {
+        jvm.close();
+      }
+    }).mapEmpty();
   }
 }

@@ -2,11 +2,8 @@ package io.modelserve.impl.cli;
 
 import io.modelserve.Model;
 import io.modelserve.impl.ApiScanner;
-import io.modelserve.impl.cluster.ClusterNode;
-import io.modelserve.server.ClusterOptions;
-import io.modelserve.server.ControllerVerticle;
-import io.modelserve.server.WorkerVerticle;
-import io.vertx.core.Verticle;
+import io.modelserve.options.ClusterOptions;
+import io.modelserve.server.Serving;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -52,13 +49,11 @@ public final class Launcher {
       err.println("modelserve: " + problem + " (see --help)");
       return 2;
     }
-    Verticle verticle;
-    if (cmd.isController()) {
-      verticle = new ControllerVerticle(cmd.controllerOptions());
-    } else {
+    Class<? extends Model> model = null;
+    if (!cmd.isController()) {
       Map<String, Class<? extends Model>> services = services(mainClass);
       try {
-        verticle = new WorkerVerticle(ApiScanner.find(cmd.name, services), cmd.workerOptions());
+        model = ApiScanner.find(cmd.name, services);
       } catch (IllegalArgumentException e) {
         err.println("modelserve: --name: " + e.getMessage());
         return 2;
@@ -71,24 +66,15 @@ public final class Launcher {
       cluster.setJoinHost(cmd.joinHost()).setJoinPort(cmd.clusterPort);
     }
     try {
-      Vertx vertx = ClusterNode.start(cluster).toCompletionStage().toCompletableFuture().get();
-      try {
-        vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get();
-      } catch (Exception e) {
-        // waited for here, outside the verticle's context: close() ends that context's event loop,
-        // and a future chained on it would never complete
-        try {
-          vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        } catch (Exception closing) {
-          log.warn("closing after a failed start: {}", closing.toString());
-        }
-        throw e;
-      }
+      Serving node = cmd.isController()
+          ? Serving.controller(cmd.controllerOptions(), cluster)
+          : Serving.worker(model, cmd.workerOptions(), cluster);
+      Vertx vertx = node.vertx();
       installShutdownHook(vertx);
       reloadKeysOnSighup(vertx);
       return SERVING;
     } catch (Exception e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
       err.println("modelserve: could not start: " + cause);
       log.debug("start failure", cause);
       return 1;

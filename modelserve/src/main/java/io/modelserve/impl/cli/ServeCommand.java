@@ -1,7 +1,7 @@
 package io.modelserve.impl.cli;
 
-import io.modelserve.server.ControllerOptions;
-import io.modelserve.server.WorkerOptions;
+import io.modelserve.options.ControllerOptions;
+import io.modelserve.options.WorkerOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

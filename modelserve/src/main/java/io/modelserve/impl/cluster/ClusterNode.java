@@ -6,7 +6,7 @@ import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.TcpIpConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.modelserve.impl.EventLoopWarmUp;
-import io.modelserve.server.ClusterOptions;
+import io.modelserve.options.ClusterOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

@@ -4,7 +4,7 @@ import io.modelserve.ApiRequest;
 import io.modelserve.ApiResponse;
 import io.modelserve.impl.Errors;
 import io.modelserve.impl.wire.WireFormat;
-import io.modelserve.server.ControllerOptions;
+import io.modelserve.options.ControllerOptions;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -64,10 +64,17 @@ final class DispatchPolicy {
   private long nextId = 1;
   private java.util.function.BiConsumer<String, String> droppedListener = (id, why) -> {};
 
+  private final DispatchMetrics metrics;
+
   DispatchPolicy(ControllerOptions options, LongSupplier nanoClock, Transport transport) {
+    this(options, nanoClock, transport, DispatchMetrics.NONE);
+  }
+
+  DispatchPolicy(ControllerOptions options, LongSupplier nanoClock, Transport transport, DispatchMetrics metrics) {
     this.options = options;
     this.clock = nanoClock;
     this.transport = transport;
+    this.metrics = metrics;
   }
 
   /** {@code listener} hears of every worker dropped (its id, and why): its streams end. */
@@ -127,6 +134,7 @@ final class DispatchPolicy {
     if (s.queue.size() >= options.getMaxQueue()) {
       // counted here: the HTTP front refuses with this answer before the body, without submit
       s.rejected++;
+      metrics.rejected(service, "queue_full");
       return Errors.json(503, "service '" + service + "' is over capacity: "
           + s.queue.size() + " requests queued", service, null).withHeader("Retry-After", "1");
     }
@@ -143,7 +151,7 @@ final class DispatchPolicy {
     ServiceState s = services.get(service);
     long now = clock.getAsLong();
     long deadline = now + TimeUnit.MILLISECONDS.toNanos(options.getRequestTimeoutMs());
-    PendingRequest p = new PendingRequest(service, request, deadline, answer);
+    PendingRequest p = new PendingRequest(service, request, now, deadline, answer);
     p.timerId = transport.setTimer(options.getRequestTimeoutMs(), () -> timeOut(p));
     if (options.getMaxQueueWaitMs() > 0) {
       p.queueTimerId = transport.setTimer(options.getMaxQueueWaitMs(), () -> waitedTooLong(p));
@@ -181,7 +189,7 @@ final class DispatchPolicy {
     if (w == null) {
       w = new WorkerState(id, service, hb.getString("address"));
       workers.put(id, w);
-      services.computeIfAbsent(service, ServiceState::new).workers.put(id, w);
+      services.computeIfAbsent(service, this::newService).workers.put(id, w);
       log.info("worker {} of '{}' on device {} at {} joined", id, service, hb.getString("device"), hb.getString("host"));
       List<Long> before = dropped.recall(id);
       if (!before.isEmpty()) {
@@ -245,6 +253,12 @@ final class DispatchPolicy {
       }
     }
     return n;
+  }
+
+  private ServiceState newService(String name) {
+    ServiceState s = new ServiceState(name);
+    metrics.service(name, s.queue::size, s::inFlight, s::liveWorkers);
+    return s;
   }
 
   /** Drops workers whose heartbeats stopped; called periodically. */
@@ -486,6 +500,12 @@ final class DispatchPolicy {
       p.queueTimerId = -1;
     }
     p.attempts++;
+    if (!p.dispatchedBefore) {
+      p.dispatchedBefore = true;
+      metrics.dispatched(p.service, now - p.arrivedNanos, false);
+    } else if (p.attempts > 1) {
+      metrics.dispatched(p.service, now - p.arrivedNanos, true);
+    }
     p.worker = w;
     p.id = nextId++;
     p.withdrawing = false;
@@ -505,6 +525,7 @@ final class DispatchPolicy {
       return;
     }
     s.rejected++;
+    metrics.rejected(p.service, "queue_wait");
     finish(p, Errors.json(503, "service '" + p.service + "' is over capacity: the request waited "
         + options.getMaxQueueWaitMs() + " ms in the queue", p.service, null).withHeader("Retry-After", "1"));
   }

@@ -4,7 +4,7 @@ import io.modelserve.ApiRequest;
 import io.modelserve.ApiResponse;
 import io.modelserve.impl.Addresses;
 import io.modelserve.impl.wire.WireFormat;
-import io.modelserve.server.ControllerOptions;
+import io.modelserve.options.ControllerOptions;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -32,9 +32,16 @@ public final class Dispatcher {
   /** Names this controller's dispatches on the workers, which other controllers share. */
   private final String id = UUID.randomUUID().toString().substring(0, 8);
 
+  private final DispatchMetrics metrics;
+
   public Dispatcher(Vertx vertx, ControllerOptions options) {
+    this(vertx, options, DispatchMetrics.NONE);
+  }
+
+  public Dispatcher(Vertx vertx, ControllerOptions options, DispatchMetrics metrics) {
     EventBusTransport transport = new EventBusTransport(vertx);
-    this.policy = new DispatchPolicy(options, System::nanoTime, transport);
+    this.metrics = metrics;
+    this.policy = new DispatchPolicy(options, System::nanoTime, transport, metrics);
     this.firstChunkTimeoutMs = options.getStreamFirstChunkTimeoutMs();
     this.streams = new StreamRelay(transport, options.getStreamChunkTimeoutMs(), policy::onStreamStarted);
     policy.onDropped(streams::workerDropped);
@@ -112,6 +119,18 @@ public final class Dispatcher {
     }
   }
 
+  /** Records the inference time a worker's reply states, in microseconds. */
+  private void inference(String workerId, String micros) {
+    String service = micros == null ? null : policy.serviceOf(workerId);
+    if (service != null) {
+      try {
+        metrics.inference(service, Long.parseLong(micros) * 1_000);
+      } catch (NumberFormatException e) {
+        // a worker of another version: no figure
+      }
+    }
+  }
+
   private final class EventBusTransport implements Transport {
     private final Vertx vertx;
 
@@ -129,6 +148,7 @@ public final class Dispatcher {
           onStreamHead(workerId, dispatchId, ar.result());
         } else if (ar.succeeded()) {
           var headers = ar.result().headers();
+          inference(workerId, headers.get(WireFormat.INFERENCE_HEADER));
           policy.onReply(workerId, dispatchId, ar.result().body(),
               count(headers.get(WireFormat.HELD_HEADER)), count(headers.get(WireFormat.STUCK_HEADER)));
         } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
@@ -143,6 +163,10 @@ public final class Dispatcher {
 
     private void onStreamHead(String workerId, long dispatchId, io.vertx.core.eventbus.Message<Buffer> reply) {
       var headers = reply.headers();
+      String service = policy.serviceOf(workerId);
+      if (service != null) {
+        metrics.streamStarted(service);
+      }
       int held = count(headers.get(WireFormat.HELD_HEADER));
       int stuck = count(headers.get(WireFormat.STUCK_HEADER));
       ApiResponse streamed;

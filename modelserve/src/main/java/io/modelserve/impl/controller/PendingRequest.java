@@ -9,6 +9,7 @@ final class PendingRequest {
 
   final String service;
   final ApiRequest request;
+  final long arrivedNanos;
   final long deadlineNanos;
   private final Handler<ApiResponse> answer;
   /** Dispatches so far; a second one happens only when the first worker died. */
@@ -18,14 +19,17 @@ final class PendingRequest {
   long id;
   boolean withdrawing;
   long dispatchedNanos;
+  /** Whether it ever left the queue (a request given back unstarted is queued again). */
+  boolean dispatchedBefore;
   long timerId = -1;
   /** The timer of {@code --max-queue-wait-ms} while queued, else -1. */
   long queueTimerId = -1;
   private boolean answered;
 
-  PendingRequest(String service, ApiRequest request, long deadlineNanos, Handler<ApiResponse> answer) {
+  PendingRequest(String service, ApiRequest request, long arrivedNanos, long deadlineNanos, Handler<ApiResponse> answer) {
     this.service = service;
     this.request = request;
+    this.arrivedNanos = arrivedNanos;
     this.deadlineNanos = deadlineNanos;
     this.answer = answer;
   }

@@ -37,6 +37,15 @@ final class ServiceState {
     return n;
   }
 
+  /** Requests on this service's workers not yet answered. */
+  int inFlight() {
+    int n = 0;
+    for (WorkerState w : workers.values()) {
+      n += w.pending.size();
+    }
+    return n;
+  }
+
   /**
    * The worker with the most free room, ties going round robin so equal workers share work;
    * when none has room, the one quickest to answer that may still take one ahead.

@@ -10,6 +10,10 @@ import io.vertx.core.http.HttpServerResponse;
 /** Writes answers and JSON errors to HTTP responses. */
 public final class HttpResponses {
 
+  /** The content type of Prometheus's text exposition format. */
+  public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+
   private HttpResponses() {}
 
   /** Writes {@code r}; the future completes when it is written (or was not: the response had ended). */

@@ -52,6 +52,8 @@ public final class WireFormat {
   public static final String HELD_HEADER = "modelserve-held";
   /** Event-bus header of every worker reply: inferences wedged past their time limit (0: none). */
   public static final String STUCK_HEADER = "modelserve-stuck";
+  /** Event-bus header of a worker's answer: how long the inference (its batch) ran, in microseconds. */
+  public static final String INFERENCE_HEADER = "modelserve-inference-us";
 
   private WireFormat() {}
 

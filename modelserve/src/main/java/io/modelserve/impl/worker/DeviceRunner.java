@@ -229,6 +229,10 @@ public final class DeviceRunner {
     } finally {
       long took = System.nanoTime() - started;
       meanBatchNanos = meanBatchNanos == 0 ? took : (meanBatchNanos * 4 + took) / 5;
+      for (Inference job : jobs) {
+        job.ranNanos = took;
+      }
+      batchListener.ran(jobs.size(), took);
       batch.end();
       for (Inference job : jobs) {
         if (job.state.getAndSet(DONE) == OVERRUN) {
@@ -381,6 +385,18 @@ public final class DeviceRunner {
     }
   }
 
+  /** Hears of every batch the device ran (a lone request is a batch of one), on the device's thread. */
+  public interface BatchListener {
+    void ran(int size, long nanos);
+  }
+
+  private volatile BatchListener batchListener = (size, nanos) -> {};
+
+  /** {@code listener} hears of every batch from now on (for metrics). */
+  public void onBatch(BatchListener listener) {
+    this.batchListener = listener;
+  }
+
   /** One queued or running inference. */
   public final class Inference {
     private final ApiRequest request;
@@ -390,6 +406,8 @@ public final class DeviceRunner {
     private final AtomicInteger state = new AtomicInteger(QUEUED);
     private volatile Batch batch;
     private volatile long overrunSinceNanos;
+    /** How long its batch ran (a stream: until its writer returned), once run. */
+    private volatile long ranNanos;
 
     private final StreamHandler streams;
     private volatile boolean streaming;
@@ -413,6 +431,11 @@ public final class DeviceRunner {
         return out.withStatus(504);
       }
       return streams.run(out);
+    }
+
+    /** How long the model took over it (its whole batch); 0 until it has run. */
+    public long ranNanos() {
+      return ranNanos;
     }
 
     /** The answer; {@code null} when the inference was withdrawn before it started. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.config.Config;
-import io.modelserve.server.ClusterOptions;
+import io.modelserve.options.ClusterOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

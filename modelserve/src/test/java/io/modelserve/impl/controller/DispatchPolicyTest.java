@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.modelserve.ApiRequest;
 import io.modelserve.ApiResponse;
 import io.modelserve.impl.wire.WireFormat;
-import io.modelserve.server.ControllerOptions;
+import io.modelserve.options.ControllerOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelserve.ApiRequest;
 import io.modelserve.ApiResponse;
-import io.modelserve.server.ControllerOptions;
+import io.modelserve.options.ControllerOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -128,7 +128,7 @@ class RequestsThroughClusterTest {
 
   @Test
   void bodyOverTheLimitIs413AndTheControllerStaysUp() {
-    byte[] big = new byte[(int) (io.modelserve.server.ControllerOptions.DEFAULT_MAX_BODY_BYTES + 1)];
+    byte[] big = new byte[(int) (io.modelserve.options.ControllerOptions.DEFAULT_MAX_BODY_BYTES + 1)];
     HttpResponse<String> r = cluster.send(HttpRequest.newBuilder(cluster.uri("/echo"))
         .header("content-type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(big)).build());
     assertEquals(413, r.statusCode());

@@ -1,4 +1,4 @@
-package io.modelserve.server;
+package io.modelserve.options;
 
 import io.vertx.core.json.JsonObject;
 

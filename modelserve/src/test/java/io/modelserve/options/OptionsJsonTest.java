@@ -1,4 +1,4 @@
-package io.modelserve.server;
+package io.modelserve.options;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
