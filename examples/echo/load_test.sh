@@ -10,4 +10,4 @@ c="${2:-16}"
 service="${3:-echo}"
 url="${4:-http://localhost:8888}/$service"
 exec "$here/../tool.sh" "$here" io.modelserve.tools.LoadTester \
-  --url "$url" --query text=hello -n "$n" -c "$c" --warmup 200
+  --url "$url" --query text=hello -n "$n" -c "$c"

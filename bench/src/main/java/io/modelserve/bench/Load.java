@@ -60,17 +60,18 @@ final class Load {
   }
 
   String closedCommand(int concurrency, double seconds, long warmup) {
+    // the suite warms up by its own rounds: the command line's warm-up by time is off
     return "LoadTester " + cliRequest + " -c " + concurrency + " --duration " + fmt(seconds)
-        + (warmup > 0 ? " --warmup " + warmup : "");
+        + (warmup > 0 ? " --warmup " + warmup : "") + " --warmup-seconds 0";
   }
 
   String countCommand(int concurrency, long requests) {
-    return "LoadTester " + cliRequest + " -c " + concurrency + " -n " + requests;
+    return "LoadTester " + cliRequest + " -c " + concurrency + " -n " + requests + " --warmup-seconds 0";
   }
 
   String openCommand(double rate, int concurrency, double seconds, long warmup) {
     return "LoadTester " + cliRequest + " --rate " + fmt(rate) + " -c " + concurrency
-        + " --duration " + fmt(seconds) + (warmup > 0 ? " --warmup " + warmup : "");
+        + " --duration " + fmt(seconds) + (warmup > 0 ? " --warmup " + warmup : "") + " --warmup-seconds 0";
   }
 
   /**
@@ -86,7 +87,7 @@ final class Load {
         "-cp", System.getProperty("java.class.path"), LoadTester.class.getName()));
     cmd.addAll(List.of(cliRequest.split(" ")));
     cmd.addAll(List.of("-c", "" + concurrency, "--duration", fmt(seconds), "--warmup", "" + warmup,
-        "--json-out", jsonOut.toString()));
+        "--warmup-seconds", "0", "--json-out", jsonOut.toString()));
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

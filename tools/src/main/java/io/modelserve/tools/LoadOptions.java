@@ -17,6 +17,8 @@ public final class LoadOptions {
   public static final double DEFAULT_DURATION_SECONDS = 0;
   public static final long DEFAULT_WARMUP = 0;
   /** Zero: closed loop. A positive rate selects the open loop. */
+  /** The library's default: no warm-up by time (the command line's is {@code 3}). */
+  public static final double DEFAULT_WARMUP_SECONDS = 0;
   public static final double DEFAULT_RATE = 0;
   public static final boolean DEFAULT_PROGRESS = false;
 
@@ -25,6 +27,7 @@ public final class LoadOptions {
   private final int concurrency;
   private final double durationSeconds;
   private final long warmup;
+  private final double warmupSeconds;
   private final double rate;
   private final boolean progress;
 
@@ -34,6 +37,7 @@ public final class LoadOptions {
     this.concurrency = b.concurrency;
     this.durationSeconds = b.durationSeconds;
     this.warmup = b.warmup;
+    this.warmupSeconds = b.warmupSeconds;
     this.rate = b.rate;
     this.progress = b.progress;
   }
@@ -48,6 +52,7 @@ public final class LoadOptions {
         .concurrency(concurrency)
         .durationSeconds(durationSeconds)
         .warmup(warmup)
+        .warmupSeconds(warmupSeconds)
         .rate(rate)
         .progress(progress);
   }
@@ -66,6 +71,13 @@ public final class LoadOptions {
   /** Requests sent, closed-loop, before measuring starts; they appear in no number. */
   public long warmup() { return warmup; }
 
+  /**
+   * Warm-up by time, after {@link #warmup()}: at least this many seconds of closed-loop load in
+   * one-second windows, longer while the rate still changes (until two windows in a row agree
+   * within 10 %, at most four times as long). Left out of the numbers; 0: none.
+   */
+  public double warmupSeconds() { return warmupSeconds; }
+
   /** Requests per second for the open loop; zero for the closed loop. */
   public double rate() { return rate; }
 
@@ -83,6 +95,7 @@ public final class LoadOptions {
     private int concurrency = DEFAULT_CONCURRENCY;
     private double durationSeconds = DEFAULT_DURATION_SECONDS;
     private long warmup = DEFAULT_WARMUP;
+    private double warmupSeconds = DEFAULT_WARMUP_SECONDS;
     private double rate = DEFAULT_RATE;
     private boolean progress = DEFAULT_PROGRESS;
 
@@ -110,6 +123,11 @@ public final class LoadOptions {
       return this;
     }
 
+    public Builder warmupSeconds(double seconds) {
+      this.warmupSeconds = seconds;
+      return this;
+    }
+
     public Builder rate(double rate) {
       this.rate = rate;
       return this;
@@ -133,6 +151,9 @@ public final class LoadOptions {
       }
       if (warmup < 0) {
         throw new IllegalArgumentException("--warmup cannot be negative, got " + warmup);
+      }
+      if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
+        throw new IllegalArgumentException("--warmup-seconds must be 0 or a positive number, got " + warmupSeconds);
       }
       if (!(rate >= 0) || Double.isInfinite(rate)) {
         throw new IllegalArgumentException("--rate must be a positive number, got " + rate);

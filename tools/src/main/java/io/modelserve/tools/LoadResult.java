@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * answer. Latencies are in milliseconds and cover the successful (2xx) requests only, so that
  * a server answering fast errors does not look faster; they are zero when none succeeded.
  * {@code failuresByKind} keys are {@code "HTTP <status>"} or a transport error such as
- * {@code "timeout"} or {@code "connection refused"}.
+ * {@code "timeout"} or {@code "connection refused"}. {@code warmupSeconds} and
+ * {@code warmupRequests} say what ran before, left out of every other figure.
  *
  * <p>{@link #toJson()} and {@link #fromJson(String)} use the component names as JSON fields.
  */
@@ -33,7 +34,9 @@ public record LoadResult(
     double p99Ms,
     double p999Ms,
     double maxMs,
-    double meanMs) {
+    double meanMs,
+    double warmupSeconds,
+    long warmupRequests) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -58,6 +61,12 @@ public record LoadResult(
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a load result: " + e.getOriginalMessage(), e);
     }
+  }
+
+  /** The same result, saying how long the warm-up before it ran and how many requests it sent. */
+  public LoadResult withWarmup(double seconds, long requests) {
+    return new LoadResult(mode, this.requests, concurrency, rate, durationSeconds, ok, failed, failuresByKind, rps,
+        p50Ms, p90Ms, p99Ms, p999Ms, maxMs, meanMs, seconds, requests);
   }
 
   /** Failures of one kind, zero when there were none. */

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
@@ -81,6 +82,12 @@ public final class LoadTester implements Callable<Integer> {
       description = "Requests sent first and left out of the numbers (default: ${DEFAULT-VALUE}).")
   private long warmup;
 
+  @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "3",
+      description = "Then warm up for at least S seconds, and on while the rate still changes (until two "
+          + "one-second windows agree within 10 %, at most 4 x S); left out of the numbers. 0: no warm-up "
+          + "by time (default: ${DEFAULT-VALUE}).")
+  private double warmupSeconds;
+
   @Option(names = "--rate", paramLabel = "R",
       description = "Open loop: send R requests/s on a fixed schedule, latency from the scheduled time.")
   private Double rate;
@@ -115,6 +122,7 @@ public final class LoadTester implements Callable<Integer> {
         .concurrency(concurrency)
         .durationSeconds(duration != null ? duration : 0)
         .warmup(warmup)
+        .warmupSeconds(warmupSeconds)
         .rate(rate != null ? rate : 0)
         .progress(progress || Cli.stderrIsTerminal())
         .build();
@@ -171,8 +179,50 @@ public final class LoadTester implements Callable<Integer> {
     Future<?> warmedUp = options.warmup() > 0
         ? LoadRun.warmup(vertx, client, prepared, options).start(context)
         : Future.succeededFuture();
-    Future<LoadResult> measured = warmedUp.compose(
-        v -> LoadRun.measured(vertx, client, prepared, options).start(context));
+    long countStart = System.nanoTime();
+    Future<Warmup> timed = warmedUp.compose(v -> {
+      Warmup byCount = new Warmup((System.nanoTime() - countStart) / 1e9, options.warmup(), List.of());
+      return options.warmupSeconds() > 0
+          ? warmUpUntilSteady(vertx, client, prepared, options, context, byCount)
+          : Future.succeededFuture(byCount);
+    });
+    Future<LoadResult> measured = timed.compose(w -> LoadRun.measured(vertx, client, prepared, options).start(context)
+        .map(r -> r.withWarmup(w.seconds(), w.requests())));
     return measured.eventually(client::close);
+  }
+
+  /** What ran before the measurement: its time, its requests, and the rate of each window. */
+  private record Warmup(double seconds, long requests, List<Double> rates) {
+    Warmup plus(LoadResult window) {
+      List<Double> more = new java.util.ArrayList<>(rates);
+      more.add(window.durationSeconds() > 0 ? window.requests() / window.durationSeconds() : 0);
+      return new Warmup(seconds + window.durationSeconds(), requests + window.requests(), more);
+    }
+
+    /** Two windows in a row within 10 % of each other. */
+    boolean steady() {
+      int n = rates.size();
+      return n >= 2 && Math.abs(rates.get(n - 1) - rates.get(n - 2)) <= 0.1 * Math.max(rates.get(n - 1), rates.get(n - 2));
+    }
+  }
+
+  /**
+   * Closed-loop windows of one second (or the whole warm-up when shorter) until the warm-up has
+   * run its seconds and the rate has stopped moving, or four times its seconds have passed: a
+   * fresh JVM on either side, or a cold cluster, would otherwise be measured warming up.
+   */
+  private static Future<Warmup> warmUpUntilSteady(Vertx vertx, HttpClientAgent client, PreparedRequest prepared,
+      LoadOptions options, Context context, Warmup soFar) {
+    double min = options.warmupSeconds();
+    double window = Math.min(1.0, min);
+    return LoadRun.window(vertx, client, prepared, options, window).start(context).compose(r -> {
+      Warmup w = soFar.plus(r);
+      double timed = w.seconds();
+      boolean enough = timed >= min && w.steady();
+      if (enough || timed >= 4 * min) {
+        return Future.succeededFuture(w);
+      }
+      return warmUpUntilSteady(vertx, client, prepared, options, context, w);
+    });
   }
 }

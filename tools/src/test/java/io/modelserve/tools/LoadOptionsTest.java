@@ -53,7 +53,7 @@ class LoadOptionsTest {
   @Test
   void a_result_survives_the_json_round_trip() {
     LoadResult result = new LoadResult(LoadMode.OPEN_LOOP, 10, 2, 100, 0.1, 8, 2,
-        new TreeMap<>(Map.of("HTTP 503", 1L, "timeout", 1L)), 100, 1, 2, 3, 4, 5, 1.5);
+        new TreeMap<>(Map.of("HTTP 503", 1L, "timeout", 1L)), 100, 1, 2, 3, 4, 5, 1.5, 3.2, 120);
 
     String json = result.toJson();
 

@@ -47,7 +47,7 @@ class LoadTesterCliTest {
 
   @Test
   void prints_the_mode_counts_and_percentiles() {
-    int code = run("--url", server.url("/every-4th-fails"), "-n", "40", "-c", "4");
+    int code = run("--url", server.url("/every-4th-fails"), "-n", "40", "-c", "4", "--warmup-seconds", "0");
 
     assertEquals(0, code, err.toString());
     String text = out.toString();
@@ -56,6 +56,17 @@ class LoadTesterCliTest {
     assertTrue(text.matches("(?s).*failed:\\s+10\\n\\s+HTTP 500:\\s+10\\n.*"), text);
     assertTrue(text.contains("p99.9"), text);
     assertEquals(40, server.arrivals());
+    assertTrue(!text.contains("warm-up"), text);
+  }
+
+  @Test
+  void warms_up_by_time_by_default_and_says_so() {
+    int code = run("--url", server.url("/ok"), "-n", "20", "-c", "2");
+
+    assertEquals(0, code, err.toString());
+    String text = out.toString();
+    assertTrue(text.matches("(?s).*warm-up:\\s+\\d+\\.\\d s, \\d+ requests, not in the numbers below\\n.*"), text);
+    assertTrue(server.arrivals() > 20, "the warm-up reached the server: " + server.arrivals());
   }
 
   @Test
@@ -63,13 +74,14 @@ class LoadTesterCliTest {
     Path file = dir.resolve("result.json");
 
     int code = run("--url", server.url("/ok"), "--rate", "500", "-n", "50", "-c", "5",
-        "--json-out", file.toString());
+        "--warmup-seconds", "0", "--json-out", file.toString());
 
     assertEquals(0, code, err.toString());
     assertTrue(out.toString().contains("open-loop at 500.0 requests/s"), out.toString());
     JsonNode json = new ObjectMapper().readTree(Files.readString(file));
     for (String field : List.of("mode", "requests", "concurrency", "rate", "durationSeconds", "ok",
-        "failed", "failuresByKind", "rps", "p50Ms", "p90Ms", "p99Ms", "p999Ms", "maxMs", "meanMs")) {
+        "failed", "failuresByKind", "rps", "p50Ms", "p90Ms", "p99Ms", "p999Ms", "maxMs", "meanMs",
+        "warmupSeconds", "warmupRequests")) {
       assertTrue(json.has(field), "missing " + field + " in " + json);
     }
     assertEquals("open-loop", json.get("mode").asText());

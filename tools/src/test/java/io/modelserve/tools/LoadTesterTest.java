@@ -144,6 +144,19 @@ class LoadTesterTest {
 
     assertEquals(70, server.arrivals());
     assertEquals(50, result.requests());
+    assertEquals(20, result.warmupRequests());
+  }
+
+  @Test
+  void the_warmup_by_time_runs_at_least_its_seconds_and_stays_out_of_the_result() {
+    LoadResult result = LoadTester.run(load(server.url("/ok")).warmupSeconds(0.5).requests(40).concurrency(2).build());
+
+    assertEquals(40, result.requests());
+    assertTrue(result.warmupSeconds() >= 0.5, "warm-up " + result.warmupSeconds() + " s");
+    // windows until two agree, at most four times the warm-up (and a window's last answers)
+    assertTrue(result.warmupSeconds() < 0.5 * 4 + 1, "warm-up " + result.warmupSeconds() + " s");
+    assertTrue(result.warmupRequests() > 0);
+    assertEquals(40 + result.warmupRequests(), server.arrivals());
   }
 
   @Test

@@ -64,6 +64,11 @@ public final class LoadRun {
         o.durationSeconds(), o.rate(), o.progress() ? new ProgressBar(System.err) : null);
   }
 
+  /** One window of the warm-up by time: closed loop for {@code seconds}, not reported. */
+  public static LoadRun window(Vertx vertx, HttpClient client, PreparedRequest request, LoadOptions o, double seconds) {
+    return new LoadRun(vertx, client, request, LoadMode.CLOSED_LOOP, o.concurrency(), Long.MAX_VALUE, seconds, 0, null);
+  }
+
   /** The warm-up: closed loop whatever the mode, since it only has to open connections and heat the JIT. */
   public static LoadRun warmup(Vertx vertx, HttpClient client, PreparedRequest request, LoadOptions o) {
     return new LoadRun(vertx, client, request, LoadMode.CLOSED_LOOP, o.concurrency(), o.warmup(),
@@ -176,7 +181,7 @@ public final class LoadRun {
         any ? millis(h.getValueAtPercentile(99)) : 0,
         any ? millis(h.getValueAtPercentile(99.9)) : 0,
         any ? millis(h.getMaxValue()) : 0,
-        any ? h.getMean() / 1000.0 : 0);
+        any ? h.getMean() / 1000.0 : 0, 0, 0);
   }
 
   private static double millis(long micros) {

@@ -17,6 +17,10 @@ public final class Report {
         ? String.format(Locale.ROOT, "open-loop at %.1f requests/s, up to %d connections"
             + " (latency from the scheduled send time)", r.rate(), r.concurrency())
         : String.format(Locale.ROOT, "closed-loop, %d concurrent clients", r.concurrency()));
+    if (r.warmupRequests() > 0) {
+      line(out, "warm-up", String.format(Locale.ROOT, "%.1f s, %d requests, not in the numbers below",
+          r.warmupSeconds(), r.warmupRequests()));
+    }
     line(out, "total time", String.format(Locale.ROOT, "%.3f s", r.durationSeconds()));
     line(out, "requests", Long.toString(r.requests()));
     line(out, "successful", Long.toString(r.ok()));
