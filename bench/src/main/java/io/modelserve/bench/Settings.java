@@ -27,15 +27,25 @@ record Settings(
     int batchingRounds,
     int streamEvents,
     int streamFirstEventRequests,
-    int streamRounds) {
+    int streamRounds,
+    String device,
+    List<Integer> gpuWorkers) {
+
+  /** The same settings with the device the GPU scenario (10) measures: {@code cpu} or a GPU index. */
+  Settings withDevice(String d) {
+    return new Settings(quick, overheadConcurrency, overheadSeconds, overheadRounds, lowLoadSeconds, warmupSeconds,
+        scalingWorkers, scalingSeconds, balancingSeconds, ocrRequestsPerImage, ocrLatencyRequests, footprintLoadSeconds,
+        wrkSeconds, wrkRounds, batchingClients, batchingSeconds, batchingRounds, streamEvents, streamFirstEventRequests,
+        streamRounds, d, gpuWorkers);
+  }
 
   static Settings forFullRun() {
     return new Settings(false, 16, 8, 3, 4, 6, List.of(1, 2, 4, 8, 16), 12, 12, 24, 8, 10, 5, 4,
-        64, 10, 3, 20_000, 200, 3);
+        64, 10, 3, 20_000, 200, 3, "cpu", List.of(1, 2, 4));
   }
 
   static Settings forQuickRun() {
     return new Settings(true, 16, 2, 1, 1, 1, List.of(1, 2), 2, 2, 2, 2, 1, 2, 1,
-        64, 2, 1, 1_000, 20, 1);
+        64, 2, 1, 1_000, 20, 1, "cpu", List.of(1, 2));
   }
 }
