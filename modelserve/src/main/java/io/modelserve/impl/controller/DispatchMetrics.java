@@ -23,6 +23,9 @@ public interface DispatchMetrics {
   /** A request refused for capacity: {@code reason} is {@code queue_full} or {@code queue_wait}. */
   default void rejected(String service, String reason) {}
 
+  /** A request's client left before its answer, {@code nanos} after it arrived. */
+  default void abandoned(String service, long nanos) {}
+
   /** A worker answered with a stream. */
   default void streamStarted(String service) {}
 }

@@ -172,6 +172,7 @@ final class DispatchPolicy {
     }
     ServiceState s = services.get(p.service);
     s.abandoned++;
+    metrics.abandoned(p.service, clock.getAsLong() - p.arrivedNanos);
     s.queue.remove(p);
     if (p.worker != null) {
       transport.cancel(p.worker.id, p.id);

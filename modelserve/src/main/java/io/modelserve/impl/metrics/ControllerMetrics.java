@@ -33,7 +33,6 @@ import java.util.function.IntSupplier;
 public final class ControllerMetrics implements DispatchMetrics {
 
   private final PrometheusMeterRegistry registry;
-  private final Map<String, Counter> answers = new HashMap<>();
   private final Map<String, ServiceMeters> services = new HashMap<>();
   /** The dashboard's last five minutes. */
   private final LiveSeries live = new LiveSeries(300);
@@ -47,31 +46,26 @@ public final class ControllerMetrics implements DispatchMetrics {
     return registry.scrape();
   }
 
-  /** Counts {@code req}'s answer and times it once the response has ended (or its client has gone). */
+  /**
+   * Counts {@code req}'s answer and times it once the response has ended. A request whose client
+   * leaves before its answer is counted by {@link #abandoned} instead (the response never ends).
+   */
   public void track(String service, HttpServerRequest req) {
     long start = System.nanoTime();
     HttpServerResponse response = req.response();
-    boolean[] counted = {false};
-    response.endHandler(v -> {
-      if (!counted[0]) {
-        counted[0] = true;
-        answered(service, response.getStatusCode(), System.nanoTime() - start);
-      }
-    });
-    response.closeHandler(v -> {
-      if (!counted[0] && !response.ended()) {
-        counted[0] = true;
-        answered(service, 499, System.nanoTime() - start);
-      }
-    });
+    response.endHandler(v -> answered(service, response.getStatusCode(), System.nanoTime() - start));
+  }
+
+  @Override
+  public void abandoned(String service, long nanos) {
+    answered(service, 499, nanos);
   }
 
   /** One answer to a request for {@code service} with {@code status}, after {@code nanos}. */
   public void answered(String service, int status, long nanos) {
-    answers.computeIfAbsent(service + "\n" + status, k -> Counter.builder("modelserve.requests")
-        .description("Requests answered, by service and HTTP status")
-        .tags("service", service, "status", Integer.toString(status)).register(registry)).increment();
-    meters(service).duration.record(nanos, TimeUnit.NANOSECONDS);
+    ServiceMeters m = meters(service);
+    m.answers(registry, service, status).increment();
+    m.duration.record(nanos, TimeUnit.NANOSECONDS);
     live.answered(service, status, nanos);
   }
 
@@ -129,6 +123,8 @@ public final class ControllerMetrics implements DispatchMetrics {
     final Timer inference;
     final Counter retries;
     final Counter streams;
+    /** By HTTP status, made on first use: no map lookup per request. */
+    private final Counter[] byStatus = new Counter[600];
 
     ServiceMeters(PrometheusMeterRegistry registry, String service) {
       duration = Histograms.timer("modelserve.request.duration", service,
@@ -141,6 +137,17 @@ public final class ControllerMetrics implements DispatchMetrics {
           .description("Requests sent again to another worker after theirs died").register(registry);
       streams = Counter.builder("modelserve.streams").tag("service", service)
           .description("Answers streamed (chunked or Server-Sent Events)").register(registry);
+    }
+
+    Counter answers(PrometheusMeterRegistry registry, String service, int status) {
+      int i = status >= 100 && status < 600 ? status : 0;
+      Counter c = byStatus[i];
+      if (c == null) {
+        c = Counter.builder("modelserve.requests").description("Requests answered, by service and HTTP status")
+            .tags("service", service, "status", Integer.toString(status)).register(registry);
+        byStatus[i] = c;
+      }
+      return c;
     }
   }
 }
