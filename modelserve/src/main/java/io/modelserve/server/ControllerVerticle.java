@@ -129,12 +129,17 @@ public class ControllerVerticle extends AbstractVerticle {
         // HTTP/1.1 only: h2c detection would hide a silent connection until its first bytes
         .setHttp2ClearTextEnabled(false));
     Router router = router();
+    // a service call skips the router (its matching, a routing context, a request wrapper and
+    // a forwarded-header parser per request) unless CORS, which the router applies, is on
+    boolean direct = Cors.handler(options.getCorsOrigins()) == null;
     server.invalidRequestHandler(RequestChecks::invalid);
     server.requestHandler(ConnectionTimeouts.install(vertx, server, options.getHeaderTimeoutMs(),
         options.getIdleTimeoutMs(), req -> {
           ApiResponse problem = RequestChecks.problem(req);
           if (problem != null) {
             RequestChecks.refuse(req, problem);
+          } else if (direct && !req.path().startsWith("/_/")) {
+            service(req, () -> router.handle(req));
           } else {
             router.handle(req);
           }
@@ -156,38 +161,18 @@ public class ControllerVerticle extends AbstractVerticle {
       router.route().handler(cors);
     }
     router.get("/_/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
-    router.get("/_/status").handler(ctx -> {
-      ApiResponse denied = Access.check(ctx.request(), adminKeys.current(), "an admin key");
-      if (denied != null) {
-        RequestChecks.refuse(ctx.request(), denied);
-        return;
-      }
-      json(ctx, 200, new JsonObject()
-          .put("cluster", ClusterNode.describe(vertx))
-          .put("services", dispatcher.status()));
-    });
-    router.get("/_/metrics").handler(ctx -> {
-      ApiResponse denied = Access.check(ctx.request(), adminKeys.current(), "an admin key");
-      if (denied != null) {
-        RequestChecks.refuse(ctx.request(), denied);
-        return;
-      }
-      ctx.response().putHeader("content-type", HttpResponses.PROMETHEUS_TEXT).end(metrics.scrape());
-    });
+    router.get("/_/status").handler(admin(ctx -> json(ctx, 200, new JsonObject()
+        .put("cluster", ClusterNode.describe(vertx))
+        .put("services", dispatcher.status()))));
+    router.get("/_/metrics").handler(admin(ctx ->
+        ctx.response().putHeader("content-type", HttpResponses.PROMETHEUS_TEXT).end(metrics.scrape())));
     // the page is no secret; the figures it fetches need what /_/status needs
     router.get("/_/").handler(ctx -> ctx.response().putHeader("content-type", "text/html; charset=utf-8")
         .putHeader("cache-control", "no-cache").end(dashboardPage));
-    router.get("/_/dashboard").handler(ctx -> {
-      ApiResponse denied = Access.check(ctx.request(), adminKeys.current(), "an admin key");
-      if (denied != null) {
-        RequestChecks.refuse(ctx.request(), denied);
-        return;
-      }
-      json(ctx, 200, new JsonObject()
-          .put("cluster", ClusterNode.describe(vertx))
-          .put("services", dispatcher.status())
-          .put("series", metrics.live().toJson()));
-    });
+    router.get("/_/dashboard").handler(admin(ctx -> json(ctx, 200, new JsonObject()
+        .put("cluster", ClusterNode.describe(vertx))
+        .put("services", dispatcher.status())
+        .put("series", metrics.live().toJson()))));
     router.get("/_/ready").handler(ctx -> HttpResponses.write(ctx.response(),
         Readiness.all(dispatcher.status(), notYetKnown())));
     router.get("/_/ready/:name").handler(ctx -> HttpResponses.write(ctx.response(),
@@ -196,7 +181,7 @@ public class ControllerVerticle extends AbstractVerticle {
     router.post("/_/cluster").handler(this::clusterHint);
     router.route("/_/*").handler(ctx -> HttpResponses.error(ctx.response(), 404,
         "unknown path " + ctx.request().path() + "; try /_/ (the dashboard), /_/health, /_/ready, /_/status or /_/metrics", null));
-    router.route().handler(this::service);
+    router.route().handler(ctx -> service(ctx.request(), ctx::next));
     String webroot = Path.of(options.getWebroot()).toAbsolutePath().normalize().toString();
     // only the page and its assets: the webroot defaults to the working directory, whose other
     // files (build output, sources, configuration, logs) are nobody's business
@@ -220,6 +205,18 @@ public class ControllerVerticle extends AbstractVerticle {
           ctx.failure() == null ? "request failed with status " + status : ctx.failure().toString(), null, null)));
     }
     return router;
+  }
+
+  /** {@code handler} behind the admin keys (else the API keys; open when there are none): 401 JSON without. */
+  private io.vertx.core.Handler<RoutingContext> admin(io.vertx.core.Handler<RoutingContext> handler) {
+    return ctx -> {
+      ApiResponse denied = Access.check(ctx.request(), adminKeys.current(), "an admin key");
+      if (denied != null) {
+        RequestChecks.refuse(ctx.request(), denied);
+      } else {
+        handler.handle(ctx);
+      }
+    };
   }
 
   /**
@@ -299,8 +296,8 @@ public class ControllerVerticle extends AbstractVerticle {
     });
   }
 
-  private void service(RoutingContext ctx) {
-    HttpServerRequest req = ctx.request();
+  /** A call of a service; {@code notAService} when the name is none (the page, its files, a 404). */
+  private void service(HttpServerRequest req, Runnable notAService) {
     if (stopping) {
       RequestChecks.refuse(req, Errors.json(503, "the controller is shutting down: retry on another", null, null)
           .withHeader("Retry-After", "1").withHeader("Connection", "close"));
@@ -308,7 +305,7 @@ public class ControllerVerticle extends AbstractVerticle {
     }
     String name = serviceName(req);
     if (name.isEmpty() || !dispatcher.knows(name)) {
-      ctx.next();
+      notAService.run();
       return;
     }
     metrics.track(name, req);
