@@ -50,6 +50,11 @@ final class GpuScenario implements Scenario {
     }
     Settings s = run.settings;
     String device = s.device();
+    if ("cpu".equals(device) && !s.quick()) {
+      // the full suite on a machine without a GPU: the CPU against itself says nothing
+      run.note("Skipped: no GPU given. bench/gpu.sh runs this scenario on GPU 0; bench/gpu.sh --cpu --quick checks it on the CPU.");
+      return;
+    }
     run.note("Device under test: `" + device + "`" + ("cpu".equals(device)
         ? " (no GPU given: bench/gpu.sh --device 0 runs this on a GPU; here the CPU is measured against itself)." : "."));
 
