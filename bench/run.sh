@@ -2,7 +2,7 @@
 # The benchmark suite, one command: builds what it needs, runs every scenario alone and in turn,
 # and writes bench/results/<yyyy-mm-dd>/results.md with its plots.
 #   bench/run.sh            full suite, under 20 minutes on 2 cores; the numbers to report
-#   bench/run.sh --quick    under 3 minutes, checks that it all still works (bench/target/quick/)
+#   bench/run.sh --quick    about 6 minutes, checks that it all still works (bench/target/quick/)
 #   bench/run.sh --only 1,2 only the scenarios with those numbers (see bench/README.md)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
