@@ -17,6 +17,8 @@ public final class LoadOptions {
   public static final double DEFAULT_DURATION_SECONDS = 0;
   public static final long DEFAULT_WARMUP = 0;
   /** Zero: closed loop. A positive rate selects the open loop. */
+  /** One event loop for the connections: no hand-off between threads per answer. */
+  public static final int DEFAULT_EVENT_LOOPS = 1;
   /** The library's default: no warm-up by time (the command line's is {@code 3}). */
   public static final double DEFAULT_WARMUP_SECONDS = 0;
   public static final double DEFAULT_RATE = 0;
@@ -28,6 +30,7 @@ public final class LoadOptions {
   private final double durationSeconds;
   private final long warmup;
   private final double warmupSeconds;
+  private final int eventLoops;
   private final double rate;
   private final boolean progress;
 
@@ -38,6 +41,7 @@ public final class LoadOptions {
     this.durationSeconds = b.durationSeconds;
     this.warmup = b.warmup;
     this.warmupSeconds = b.warmupSeconds;
+    this.eventLoops = b.eventLoops;
     this.rate = b.rate;
     this.progress = b.progress;
   }
@@ -53,6 +57,7 @@ public final class LoadOptions {
         .durationSeconds(durationSeconds)
         .warmup(warmup)
         .warmupSeconds(warmupSeconds)
+        .eventLoops(eventLoops)
         .rate(rate)
         .progress(progress);
   }
@@ -78,6 +83,9 @@ public final class LoadOptions {
    */
   public double warmupSeconds() { return warmupSeconds; }
 
+  /** Event loops the connections are spread over (at most one per connection). */
+  public int eventLoops() { return eventLoops; }
+
   /** Requests per second for the open loop; zero for the closed loop. */
   public double rate() { return rate; }
 
@@ -96,6 +104,7 @@ public final class LoadOptions {
     private double durationSeconds = DEFAULT_DURATION_SECONDS;
     private long warmup = DEFAULT_WARMUP;
     private double warmupSeconds = DEFAULT_WARMUP_SECONDS;
+    private int eventLoops = DEFAULT_EVENT_LOOPS;
     private double rate = DEFAULT_RATE;
     private boolean progress = DEFAULT_PROGRESS;
 
@@ -128,6 +137,11 @@ public final class LoadOptions {
       return this;
     }
 
+    public Builder eventLoops(int n) {
+      this.eventLoops = n;
+      return this;
+    }
+
     public Builder rate(double rate) {
       this.rate = rate;
       return this;
@@ -151,6 +165,9 @@ public final class LoadOptions {
       }
       if (warmup < 0) {
         throw new IllegalArgumentException("--warmup cannot be negative, got " + warmup);
+      }
+      if (eventLoops < 1) {
+        throw new IllegalArgumentException("--event-loops must be at least 1, got " + eventLoops);
       }
       if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
         throw new IllegalArgumentException("--warmup-seconds must be 0 or a positive number, got " + warmupSeconds);

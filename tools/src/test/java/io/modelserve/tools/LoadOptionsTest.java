@@ -21,13 +21,15 @@ class LoadOptionsTest {
     assertEquals(10, o.concurrency());
     assertEquals(LoadMode.CLOSED_LOOP, o.mode());
     assertEquals(0, o.warmup());
+    assertEquals(0, o.warmupSeconds());
+    assertEquals(1, o.eventLoops());
     assertEquals(RequestSpec.DEFAULT_TIMEOUT_MS, spec.timeoutMs());
   }
 
   @Test
   void a_rate_selects_the_open_loop_and_to_builder_copies_every_value() {
     LoadOptions o = LoadOptions.builder(spec).rate(50).requests(7).concurrency(3).warmup(2)
-        .progress(true).build();
+        .warmupSeconds(1.5).eventLoops(2).progress(true).build();
     LoadOptions copy = o.toBuilder().build();
 
     assertEquals(LoadMode.OPEN_LOOP, copy.mode());
@@ -35,6 +37,8 @@ class LoadOptionsTest {
     assertEquals(7, copy.requests());
     assertEquals(3, copy.concurrency());
     assertEquals(2, copy.warmup());
+    assertEquals(1.5, copy.warmupSeconds());
+    assertEquals(2, copy.eventLoops());
     assertTrue(copy.progress());
     assertEquals(4, o.toBuilder().concurrency(4).build().concurrency());
     assertEquals(3, o.concurrency(), "the original stays as it was");
@@ -48,6 +52,10 @@ class LoadOptionsTest {
         () -> LoadOptions.builder(spec).requests(-1).build()).getMessage().contains("--requests"));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> LoadOptions.builder(spec).rate(Double.NaN).build()).getMessage().contains("--rate"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> LoadOptions.builder(spec).eventLoops(0).build()).getMessage().contains("--event-loops"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> LoadOptions.builder(spec).warmupSeconds(-1).build()).getMessage().contains("--warmup-seconds"));
   }
 
   @Test
