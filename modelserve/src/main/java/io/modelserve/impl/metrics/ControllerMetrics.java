@@ -77,11 +77,13 @@ public final class ControllerMetrics implements DispatchMetrics {
   @Override
   public void service(String name, IntSupplier queued, IntSupplier inFlight, IntSupplier liveWorkers) {
     Tags tags = Tags.of("service", name);
-    Gauge.builder("modelserve.queue.depth", queued, IntSupplier::getAsInt).tags(tags)
+    // held strongly: a gauge keeps only a weak reference to its object, and nothing else holds
+    // these suppliers; collected, the gauge reads NaN
+    Gauge.builder("modelserve.queue.depth", queued, IntSupplier::getAsInt).tags(tags).strongReference(true)
         .description("Requests waiting at the controller for a worker").register(registry);
-    Gauge.builder("modelserve.in.flight", inFlight, IntSupplier::getAsInt).tags(tags)
+    Gauge.builder("modelserve.in.flight", inFlight, IntSupplier::getAsInt).tags(tags).strongReference(true)
         .description("Requests sent to workers and not yet answered").register(registry);
-    Gauge.builder("modelserve.live.workers", liveWorkers, IntSupplier::getAsInt).tags(tags)
+    Gauge.builder("modelserve.live.workers", liveWorkers, IntSupplier::getAsInt).tags(tags).strongReference(true)
         .description("Workers that take requests (neither draining nor stuck)").register(registry);
     meters(name);
   }
