@@ -28,6 +28,8 @@ public class ControllerOptions {
   public static final long DEFAULT_STREAM_FIRST_CHUNK_TIMEOUT_MS = 60_000;
   /** Between two chunks of a stream, the client's reading included. */
   public static final long DEFAULT_STREAM_CHUNK_TIMEOUT_MS = 30_000;
+  /** 0: {@link #httpEventLoopsFor(int)} of the machine's cores. */
+  public static final int DEFAULT_HTTP_EVENT_LOOPS = 0;
 
   private int port = DEFAULT_PORT;
   private String host = DEFAULT_HOST;
@@ -47,6 +49,7 @@ public class ControllerOptions {
   private String adminKeyFile;
   private long streamFirstChunkTimeoutMs = DEFAULT_STREAM_FIRST_CHUNK_TIMEOUT_MS;
   private long streamChunkTimeoutMs = DEFAULT_STREAM_CHUNK_TIMEOUT_MS;
+  private int httpEventLoops = DEFAULT_HTTP_EVENT_LOOPS;
 
   public ControllerOptions() {}
 
@@ -74,6 +77,7 @@ public class ControllerOptions {
         .map(Object::toString).toList();
     streamFirstChunkTimeoutMs = json.getLong("streamFirstChunkTimeoutMs", DEFAULT_STREAM_FIRST_CHUNK_TIMEOUT_MS);
     streamChunkTimeoutMs = json.getLong("streamChunkTimeoutMs", DEFAULT_STREAM_CHUNK_TIMEOUT_MS);
+    httpEventLoops = json.getInteger("httpEventLoops", DEFAULT_HTTP_EVENT_LOOPS);
   }
 
   public JsonObject toJson() {
@@ -95,7 +99,33 @@ public class ControllerOptions {
         .put("apiKeyFile", apiKeyFile)
         .put("adminKeyFile", adminKeyFile)
         .put("streamFirstChunkTimeoutMs", streamFirstChunkTimeoutMs)
-        .put("streamChunkTimeoutMs", streamChunkTimeoutMs);
+        .put("streamChunkTimeoutMs", streamChunkTimeoutMs)
+        .put("httpEventLoops", httpEventLoops);
+  }
+
+  public int getHttpEventLoops() { return httpEventLoops; }
+
+  /**
+   * Event loops that take HTTP connections (each parses, reads bodies and writes answers; one
+   * dispatcher decides for all of them); 0 (the default) picks {@link #httpEventLoopsFor(int)}
+   * of the machine's cores. With one, the dispatcher's own loop serves HTTP and no request
+   * changes threads in the controller.
+   */
+  public ControllerOptions setHttpEventLoops(int loops) { this.httpEventLoops = loops; return this; }
+
+  /**
+   * The event loops {@code 0} stands for on a machine of {@code cores}: a quarter of them, 1 to
+   * 8. On a small machine the controller shares its cores with workers and the load, and a hop
+   * between threads costs more than it saves; the rest of a big machine's cores go to the
+   * dispatcher's loop, the event bus and the workers' own pre-processing.
+   */
+  public static int httpEventLoopsFor(int cores) {
+    return Math.max(1, Math.min(8, cores / 4));
+  }
+
+  /** {@link #getHttpEventLoops()}, with 0 resolved for this machine. */
+  public int httpEventLoopsInForce() {
+    return httpEventLoops > 0 ? httpEventLoops : httpEventLoopsFor(Runtime.getRuntime().availableProcessors());
   }
 
   public int getPort() { return port; }

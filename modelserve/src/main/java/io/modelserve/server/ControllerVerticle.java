@@ -23,6 +23,8 @@ import io.modelserve.impl.metrics.JvmMetrics;
 import io.modelserve.impl.security.Access;
 import io.modelserve.impl.security.KeyRing;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -37,6 +39,7 @@ import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,14 +62,19 @@ public class ControllerVerticle extends AbstractVerticle {
 
   private Dispatcher dispatcher;
   private JoinList joins;
+  /** This verticle's own server (on the dispatcher's loop); the other HTTP loops have theirs. */
   private HttpServer server;
+  private volatile int actualPort = -1;
   /** Keys the services need; none unless configured. */
   private KeyRing apiKeys;
   /** Keys {@code /_/status} needs: the admin keys, else the API keys. */
   private KeyRing adminKeys;
   /** Set once stop has begun: no new requests. */
   private volatile boolean stopping;
-  private long listeningSinceNanos;
+  private final AtomicBoolean stopBegun = new AtomicBoolean();
+  /** On the dispatcher's loop: answers what is still queued when the drain timeout is up. */
+  private volatile long refuseTimer = -1;
+  private volatile long listeningSinceNanos;
   private JvmMetrics jvm;
   private ControllerMetrics metrics;
   /** The dashboard page served at {@code /_/}. */
@@ -81,7 +89,7 @@ public class ControllerVerticle extends AbstractVerticle {
 
   /** The port the HTTP server listens on. */
   public int port() {
-    return server == null ? -1 : server.actualPort();
+    return actualPort;
   }
 
   @Override
@@ -124,16 +132,40 @@ public class ControllerVerticle extends AbstractVerticle {
       vertx.setPeriodic(10_000, t -> joins.expire());
     }
 
+    int loops = options.httpEventLoopsInForce();
+    listen(options.getPort())
+        .compose(s -> {
+          server = s;
+          actualPort = s.actualPort();
+          listeningSinceNanos = System.nanoTime();
+          // the other loops share the port: Vert.x hands each new connection to one of them in turn
+          return loops == 1 ? Future.succeededFuture()
+              : vertx.deployVerticle(() -> new HttpLoop(s.actualPort()), new DeploymentOptions().setInstances(loops - 1));
+        })
+        .onSuccess(v -> {
+          log.info("controller listening on http://{}:{} ({} HTTP event loop(s), webroot {})", options.getHost(),
+              actualPort, loops, Path.of(options.getWebroot()).toAbsolutePath().normalize());
+          started.complete();
+        })
+        .onFailure(started::fail);
+  }
+
+  /**
+   * Starts an HTTP server on the calling verticle's event loop. On the dispatcher's own loop a
+   * request reaches the dispatcher without changing threads; on another, the calls that need the
+   * dispatcher's state go to its loop ({@link Dispatcher#call}) and their answers come back.
+   */
+  private Future<HttpServer> listen(int port) {
     // 100 Continue is decided per request: a request refused is refused before its body
-    server = vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(false)
+    HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(false)
         // HTTP/1.1 only: h2c detection would hide a silent connection until its first bytes
         .setHttp2ClearTextEnabled(false));
     Router router = router();
     // a service call skips the router (its matching, a routing context, a request wrapper and
     // a forwarded-header parser per request) unless CORS, which the router applies, is on
     boolean direct = Cors.handler(options.getCorsOrigins()) == null;
-    server.invalidRequestHandler(RequestChecks::invalid);
-    server.requestHandler(ConnectionTimeouts.install(vertx, server, options.getHeaderTimeoutMs(),
+    http.invalidRequestHandler(RequestChecks::invalid);
+    http.requestHandler(ConnectionTimeouts.install(vertx, http, options.getHeaderTimeoutMs(),
         options.getIdleTimeoutMs(), req -> {
           ApiResponse problem = RequestChecks.problem(req);
           if (problem != null) {
@@ -144,14 +176,32 @@ public class ControllerVerticle extends AbstractVerticle {
             router.handle(req);
           }
         }));
-    server.listen(options.getPort(), options.getHost())
-        .onSuccess(s -> {
-          listeningSinceNanos = System.nanoTime();
-          log.info("controller listening on http://{}:{} (webroot {})", options.getHost(), s.actualPort(),
-              Path.of(options.getWebroot()).toAbsolutePath().normalize());
-          started.complete();
-        })
-        .onFailure(started::fail);
+    return http.listen(port, options.getHost());
+  }
+
+  /** One more event loop taking HTTP for this controller: the server, its timers, its connections. */
+  private final class HttpLoop extends AbstractVerticle {
+    private final int port;
+    private HttpServer http;
+
+    HttpLoop(int port) {
+      this.port = port;
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+      listen(port).onSuccess(s -> {
+        http = s;
+        started.complete();
+      }).onFailure(started::fail);
+    }
+
+    /** Undeployed before the controller verticle: drains its connections while the dispatcher runs on. */
+    @Override
+    public void stop(Promise<Void> stopped) {
+      beginStop();
+      http.shutdown(options.getDrainTimeoutMs() + 1_000, TimeUnit.MILLISECONDS).onComplete(ar -> stopped.complete());
+    }
   }
 
   private Router router() {
@@ -161,22 +211,27 @@ public class ControllerVerticle extends AbstractVerticle {
       router.route().handler(cors);
     }
     router.get("/_/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
-    router.get("/_/status").handler(admin(ctx -> json(ctx, 200, new JsonObject()
+    router.get("/_/status").handler(admin(ctx -> dispatcher.call(() -> new JsonObject()
+        .put("httpEventLoops", options.httpEventLoopsInForce())
         .put("cluster", ClusterNode.describe(vertx))
-        .put("services", dispatcher.status()))));
-    router.get("/_/metrics").handler(admin(ctx ->
-        ctx.response().putHeader("content-type", HttpResponses.PROMETHEUS_TEXT).end(metrics.scrape())));
+        .put("services", dispatcher.status()), status -> json(ctx, 200, status))));
+    // the gauges read the dispatcher's queues
+    router.get("/_/metrics").handler(admin(ctx -> dispatcher.call(metrics::scrape, text ->
+        ctx.response().putHeader("content-type", HttpResponses.PROMETHEUS_TEXT).end(text))));
     // the page is no secret; the figures it fetches need what /_/status needs
     router.get("/_/").handler(ctx -> ctx.response().putHeader("content-type", "text/html; charset=utf-8")
         .putHeader("cache-control", "no-cache").end(dashboardPage));
-    router.get("/_/dashboard").handler(admin(ctx -> json(ctx, 200, new JsonObject()
+    router.get("/_/dashboard").handler(admin(ctx -> dispatcher.call(() -> new JsonObject()
         .put("cluster", ClusterNode.describe(vertx))
         .put("services", dispatcher.status())
-        .put("series", metrics.live().toJson()))));
-    router.get("/_/ready").handler(ctx -> HttpResponses.write(ctx.response(),
-        Readiness.all(dispatcher.status(), notYetKnown())));
-    router.get("/_/ready/:name").handler(ctx -> HttpResponses.write(ctx.response(),
-        Readiness.one(dispatcher.status(), ctx.pathParam("name"), notYetKnown())));
+        .put("series", metrics.live().toJson()), board -> json(ctx, 200, board))));
+    router.get("/_/ready").handler(ctx -> dispatcher.call(() -> Readiness.all(dispatcher.status(), notYetKnown()),
+        answer -> HttpResponses.write(ctx.response(), answer)));
+    router.get("/_/ready/:name").handler(ctx -> {
+      String name = ctx.pathParam("name");
+      dispatcher.call(() -> Readiness.one(dispatcher.status(), name, notYetKnown()),
+          answer -> HttpResponses.write(ctx.response(), answer));
+    });
     router.get("/_/cluster").handler(ctx -> json(ctx, 200, joins == null ? new JsonObject() : joins.self()));
     router.post("/_/cluster").handler(this::clusterHint);
     router.route("/_/*").handler(ctx -> HttpResponses.error(ctx.response(), 404,
@@ -197,8 +252,12 @@ public class ControllerVerticle extends AbstractVerticle {
     router.route().handler(ctx -> {
       // without a key, not even which services exist
       ApiResponse denied = Access.check(ctx.request(), apiKeys.current(), "an API key");
+      if (denied != null) {
+        RequestChecks.refuse(ctx.request(), denied);
+        return;
+      }
       String name = serviceName(ctx.request());
-      RequestChecks.refuse(ctx.request(), denied != null ? denied : unknown(name.isEmpty() ? "/" : name));
+      dispatcher.call(() -> unknown(name.isEmpty() ? "/" : name), answer -> RequestChecks.refuse(ctx.request(), answer));
     });
     for (int status : new int[] {400, 403, 404, 405, 413, 500}) {
       router.errorHandler(status, ctx -> RequestChecks.refuse(ctx.request(), Errors.json(status,
@@ -316,20 +375,52 @@ public class ControllerVerticle extends AbstractVerticle {
     }
     // refused before the body is read: a client need not send a body that nobody will read
     ApiException tooLarge = HttpRequestReader.checkLength(req, options.getMaxBodyBytes());
-    ApiResponse refusal = tooLarge != null
-        ? Errors.json(tooLarge.status(), tooLarge.getMessage(), name, null)
-        : dispatcher.admit(name);
-    if (refusal != null) {
-      RequestChecks.refuse(req, refusal);
+    if (tooLarge != null) {
+      RequestChecks.refuse(req, Errors.json(tooLarge.status(), tooLarge.getMessage(), name, null));
       return;
     }
+    if (dispatcher.onItsThread()) {
+      ApiResponse refusal = dispatcher.admit(name);
+      if (refusal != null) {
+        RequestChecks.refuse(req, refusal);
+      } else {
+        readAndSubmit(name, req);
+      }
+    } else if (RequestChecks.expectsContinue(req)) {
+      // the client waits for a word before it sends the body: ask the dispatcher first
+      req.pause();
+      dispatcher.call(() -> dispatcher.admit(name), refusal -> {
+        req.resume();
+        if (refusal != null) {
+          RequestChecks.refuse(req, refusal);
+        } else {
+          readAndSubmit(name, req);
+        }
+      });
+    } else {
+      // the body is on its way anyway: submit admits, or refuses with the same answer
+      readAndSubmit(name, req);
+    }
+  }
+
+  private void readAndSubmit(String name, HttpServerRequest req) {
     RequestChecks.acceptBody(req);
     HttpRequestReader.read(req, new BodyLimits(options.getMaxBodyBytes(), options.getMaxFields()),
             options.getIdleTimeoutMs())
         .onSuccess(request -> {
-          Runnable clientGone = dispatcher.submit(name, request, answer -> HttpResponses.write(req.response(), answer));
-          // the connection closed before the answer: drop the request, or tell its worker
-          req.response().closeHandler(v -> clientGone.run());
+          if (dispatcher.onItsThread()) {
+            Runnable clientGone = dispatcher.submit(name, request, answer -> HttpResponses.write(req.response(), answer));
+            // the connection closed before the answer: drop the request, or tell its worker
+            req.response().closeHandler(v -> clientGone.run());
+            return;
+          }
+          // from another HTTP loop: submitted on the dispatcher's, answered back on this one;
+          // the close comes after the submit on the dispatcher's queue, so it finds what to run
+          Context here = vertx.getOrCreateContext();
+          Runnable[] clientGone = new Runnable[1];
+          dispatcher.run(() -> clientGone[0] = dispatcher.submit(name, request,
+              answer -> here.runOnContext(v -> HttpResponses.write(req.response(), answer))));
+          req.response().closeHandler(v -> dispatcher.run(() -> clientGone[0].run()));
         })
         // a body left unread (over the limit, stalled) closes the connection
         .onFailure(e -> RequestChecks.refuse(req,
@@ -358,22 +449,33 @@ public class ControllerVerticle extends AbstractVerticle {
       stopped.complete();
       return;
     }
+    beginStop();
+    server.shutdown(options.getDrainTimeoutMs() + 1_000, TimeUnit.MILLISECONDS).onComplete(ar -> {
+      vertx.cancelTimer(refuseTimer);
+      jvm.close();
+      log.info("controller stopped");
+      stopped.complete();
+    });
+  }
+
+  /**
+   * Once, from whichever loop stops first (the other HTTP loops stop before this verticle): no
+   * new requests from now on, and what is still queued at the drain timeout is answered 503.
+   */
+  private void beginStop() {
+    if (!stopBegun.compareAndSet(false, true)) {
+      return;
+    }
     stopping = true;
     apiKeys.close();
     adminKeys.close();
     long drainMs = options.getDrainTimeoutMs();
     log.info("controller stopping: no new requests; up to {} ms for those in flight", drainMs);
-    long timer = vertx.setTimer(Math.max(1, drainMs), t -> {
+    dispatcher.run(() -> refuseTimer = vertx.setTimer(Math.max(1, drainMs), t -> {
       int refused = dispatcher.refuseQueued("the controller is shutting down: retry on another");
       if (refused > 0) {
         log.info("controller stopping: {} request(s) still queued answered 503", refused);
       }
-    });
-    server.shutdown(drainMs + 1_000, TimeUnit.MILLISECONDS).onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      jvm.close();
-      log.info("controller stopped");
-      stopped.complete();
-    });
+    }));
   }
 }

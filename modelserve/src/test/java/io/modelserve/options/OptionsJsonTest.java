@@ -14,11 +14,11 @@ class OptionsJsonTest {
         .setMaxBodyBytes(3).setMaxFields(6).setMaxQueue(4).setWorkerTimeoutMs(5).setStartupGraceMs(8)
         .setHeaderTimeoutMs(9).setIdleTimeoutMs(10).setMaxQueueWaitMs(7).setCorsOrigins(java.util.List.of("http://a:1"))
         .setDrainTimeoutMs(13).setApiKeyFile("k").setAdminKeyFile("a")
-        .setStreamFirstChunkTimeoutMs(11).setStreamChunkTimeoutMs(12);
+        .setStreamFirstChunkTimeoutMs(11).setStreamChunkTimeoutMs(12).setHttpEventLoops(14);
     assertEquals(new JsonObject("{\"port\":1,\"host\":\"h\",\"webroot\":\"w\",\"requestTimeoutMs\":2,"
         + "\"maxBodyBytes\":3,\"maxFields\":6,\"headerTimeoutMs\":9,\"idleTimeoutMs\":10,\"maxQueue\":4,\"workerTimeoutMs\":5,"
         + "\"maxQueueWaitMs\":7,\"startupGraceMs\":8,\"corsOrigins\":[\"http://a:1\"],\"drainTimeoutMs\":13,\"apiKeyFile\":\"k\",\"adminKeyFile\":\"a\",\"streamFirstChunkTimeoutMs\":11,"
-        + "\"streamChunkTimeoutMs\":12}"), o.toJson());
+        + "\"streamChunkTimeoutMs\":12,\"httpEventLoops\":14}"), o.toJson());
     assertEquals(o.toJson(), new ControllerOptions(o.toJson()).toJson());
     assertEquals(o.toJson(), new ControllerOptions(o).toJson());
     assertEquals(ControllerOptions.DEFAULT_PORT, new ControllerOptions(new JsonObject()).getPort());

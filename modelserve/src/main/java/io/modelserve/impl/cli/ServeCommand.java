@@ -154,6 +154,11 @@ public final class ServeCommand {
           + "repeatable, or * for any (default: none but the controller's own pages).")
   List<String> corsOrigins = new ArrayList<>();
 
+  @Option(names = "--http-event-loops", defaultValue = "" + ControllerOptions.DEFAULT_HTTP_EVENT_LOOPS,
+      description = "Controller: event loops that take HTTP (parse, read bodies, write answers) for the one "
+          + "dispatcher; 0 picks a quarter of the cores, 1 to 8 (default ${DEFAULT-VALUE}).")
+  int httpEventLoops;
+
   @Option(names = "--max-batch-size", defaultValue = "0",
       description = "Worker: requests per batch for a BatchModel (default: the service's @Api(maxBatchSize)).")
   int maxBatchSize;
@@ -236,6 +241,12 @@ public final class ServeCommand {
     if (maxQueueWaitMs < 0) {
       return "--max-queue-wait-ms must be 0 (no limit) or positive";
     }
+    if (httpEventLoops < 0 || httpEventLoops > 64) {
+      return "--http-event-loops must be 0 (a quarter of the cores) to 64";
+    }
+    if (role.worker && httpEventLoops != 0) {
+      return "--http-event-loops is the controller's";
+    }
     return null;
   }
 
@@ -267,7 +278,8 @@ public final class ServeCommand {
         .setCorsOrigins(corsOrigins)
         .setDrainTimeoutMs(drainTimeoutMs)
         .setStreamFirstChunkTimeoutMs(streamFirstChunkTimeoutMs)
-        .setStreamChunkTimeoutMs(streamChunkTimeoutMs);
+        .setStreamChunkTimeoutMs(streamChunkTimeoutMs)
+        .setHttpEventLoops(httpEventLoops);
   }
 
   WorkerOptions workerOptions() {

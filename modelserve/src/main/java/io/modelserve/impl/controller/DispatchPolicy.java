@@ -118,8 +118,13 @@ final class DispatchPolicy {
   }
 
   ApiResponse unknown(String name) {
+    return unknown(name, services.keySet());
+  }
+
+  /** 404 for {@code name}, listing {@code known} (in their order). */
+  static ApiResponse unknown(String name, java.util.Collection<String> known) {
     return Errors.json(404, "no service named '" + name + "'", name,
-        new JsonObject().put("services", new JsonArray(new ArrayList<>(services.keySet()))));
+        new JsonObject().put("services", new JsonArray(new ArrayList<>(known))));
   }
 
   /** {@code null} when a request for {@code service} may be queued now, else the error answer. */

@@ -12,14 +12,20 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.Context;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Supplier;
 
 /**
  * Routes requests to workers over the event bus. The decisions (queues, worker registry,
  * retries, withdrawals, deadlines) are {@link DispatchPolicy}'s; this class only carries its
  * messages and timers on Vert.x.
  *
- * <p>Not thread-safe: every method runs on the controller verticle's event loop.
+ * <p>Its decisions run on one event loop, the one it was made on (the controller verticle's):
+ * {@link #knows} and {@link #unknown} may be called from any thread; everything else on that
+ * loop, where {@link #run} and {@link #call} take it from the controller's other HTTP loops.
  */
 public final class Dispatcher {
 
@@ -33,12 +39,17 @@ public final class Dispatcher {
   private final String id = UUID.randomUUID().toString().substring(0, 8);
 
   private final DispatchMetrics metrics;
+  /** The event loop every decision runs on. */
+  private final Context home;
+  /** Every service any worker ever served here, readable from any thread. */
+  private final Set<String> known = new ConcurrentSkipListSet<>();
 
   public Dispatcher(Vertx vertx, ControllerOptions options) {
     this(vertx, options, DispatchMetrics.NONE);
   }
 
   public Dispatcher(Vertx vertx, ControllerOptions options, DispatchMetrics metrics) {
+    this.home = vertx.getOrCreateContext();
     EventBusTransport transport = new EventBusTransport(vertx);
     this.metrics = metrics;
     this.policy = new DispatchPolicy(options, System::nanoTime, transport, metrics);
@@ -54,14 +65,49 @@ public final class Dispatcher {
     return id;
   }
 
-  /** Whether any worker ever served {@code service} here. */
+  /** Whether any worker ever served {@code service} here. Any thread. */
   public boolean knows(String service) {
-    return policy.knows(service);
+    return known.contains(service);
   }
 
-  /** The 404 answer for a name that is no service, listing the services that exist. */
+  /** The 404 answer for a name that is no service, listing the services that exist. Any thread. */
   public ApiResponse unknown(String name) {
-    return policy.unknown(name);
+    return DispatchPolicy.unknown(name, known);
+  }
+
+  /** Whether the caller runs on the dispatcher's event loop. */
+  public boolean onItsThread() {
+    return Vertx.currentContext() == home;
+  }
+
+  /** Runs {@code action} on the dispatcher's event loop: at once when already there. */
+  public void run(Runnable action) {
+    if (onItsThread()) {
+      action.run();
+    } else {
+      home.runOnContext(v -> action.run());
+    }
+  }
+
+  /**
+   * Computes {@code work} on the dispatcher's event loop and hands the result to {@code then} on
+   * the caller's (on the dispatcher's when the caller is no Vert.x thread): both at once when the
+   * caller is the dispatcher's loop.
+   */
+  public <T> void call(Supplier<T> work, Handler<T> then) {
+    Context caller = Vertx.currentContext();
+    if (caller == home) {
+      then.handle(work.get());
+      return;
+    }
+    home.runOnContext(v -> {
+      T result = work.get();
+      if (caller == null) {
+        then.handle(result);
+      } else {
+        caller.runOnContext(x -> then.handle(result));
+      }
+    });
   }
 
   /**
@@ -84,6 +130,10 @@ public final class Dispatcher {
   /** A worker's heartbeat: registers it, or refreshes what is known of it. */
   public void onHeartbeat(JsonObject hb) {
     policy.onHeartbeat(hb);
+    String service = hb.getString("service");
+    if (service != null && policy.knows(service)) {
+      known.add(service);
+    }
   }
 
   /** A worker asks to get no more work: it finishes what it has, then leaves. */
@@ -200,6 +250,11 @@ public final class Dispatcher {
     @Override
     public void cancelTimer(long timerId) {
       vertx.cancelTimer(timerId);
+    }
+
+    @Override
+    public void onDispatcherThread(Runnable action) {
+      run(action);
     }
   }
 }

@@ -23,7 +23,9 @@ import java.util.Locale;
  * empty chunk, so that no client takes a truncated body for a whole one); or the client's
  * leaving (the worker is told, and its next chunk refused).
  *
- * <p>Touched only on the controller's event loop.
+ * <p>Touched only on the dispatcher's event loop; the response it writes may belong to another
+ * of the controller's loops (Vert.x takes writes from any thread), whose handlers' events it
+ * brings home first.
  */
 final class RelayedStream implements StreamWriter, StreamedBody {
 
@@ -62,13 +64,18 @@ final class RelayedStream implements StreamWriter, StreamedBody {
 
   @Override
   public void attach(HttpServerResponse response) {
+    // the response's own handlers fire on its connection's event loop, one of the HTTP loops
+    relay.onDispatcherThread(() -> attachHere(response));
+  }
+
+  private void attachHere(HttpServerResponse response) {
     this.out = response;
     if (response.ended() || response.closed()) {
       gone();
       return;
     }
-    response.closeHandler(v -> gone());
-    response.exceptionHandler(e -> gone());
+    response.closeHandler(v -> relay.onDispatcherThread(this::gone));
+    response.exceptionHandler(e -> relay.onDispatcherThread(this::gone));
     // from the first chunk on: a client that never takes it ends the stream too
     restartTimer();
     if (firstChunk.length > 0) {
@@ -161,7 +168,7 @@ final class RelayedStream implements StreamWriter, StreamedBody {
     }
     unacked = msg;
     // the timer runs on: a client that reads nothing for the chunk timeout ends the stream
-    out.drainHandler(v -> {
+    out.drainHandler(v -> relay.onDispatcherThread(() -> {
       out.drainHandler(null);
       Message<Buffer> m = unacked;
       unacked = null;
@@ -169,7 +176,7 @@ final class RelayedStream implements StreamWriter, StreamedBody {
         m.reply(Buffer.buffer());
         restartTimer();
       }
-    });
+    }));
   }
 
   private void restartTimer() {

@@ -14,7 +14,7 @@ import java.util.function.BiConsumer;
  * the first to one address per controller ({@code Addresses.stream(id)}), consumed here; a
  * stream's head (its first chunk) arrives as the dispatch's reply and opens it ({@link #open}).
  *
- * <p>Touched only on the controller's event loop.
+ * <p>Touched only on the dispatcher's event loop.
  */
 final class StreamRelay {
 
@@ -106,6 +106,10 @@ final class StreamRelay {
 
   void forget(RelayedStream s) {
     streams.remove(s.id, s);
+  }
+
+  void onDispatcherThread(Runnable action) {
+    transport.onDispatcherThread(action);
   }
 
   long setTimer(long ms, Runnable action) {

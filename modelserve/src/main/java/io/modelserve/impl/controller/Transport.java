@@ -26,4 +26,13 @@ interface Transport {
   long setTimer(long delayMs, Runnable action);
 
   void cancelTimer(long timerId);
+
+  /**
+   * Runs {@code action} on the dispatcher's thread: at once when called there, else queued to
+   * it. What an HTTP event loop of the controller reports (a client gone, a response drained)
+   * comes in through here.
+   */
+  default void onDispatcherThread(Runnable action) {
+    action.run();
+  }
 }

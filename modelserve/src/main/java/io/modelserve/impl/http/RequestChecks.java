@@ -70,10 +70,15 @@ public final class RequestChecks {
 
   /** Tells a client that waits with {@code Expect: 100-continue} to send its body. */
   public static void acceptBody(HttpServerRequest req) {
-    String expect = req.getHeader("expect");
-    if (expect != null && expect.equalsIgnoreCase("100-continue") && hasBody(req) && !req.isEnded()
-        && req.version() != HttpVersion.HTTP_1_0) {
+    if (expectsContinue(req)) {
       req.response().writeContinue();
     }
+  }
+
+  /** Whether the client waits for {@code 100 Continue} before it sends the body. */
+  public static boolean expectsContinue(HttpServerRequest req) {
+    String expect = req.getHeader("expect");
+    return expect != null && expect.equalsIgnoreCase("100-continue") && hasBody(req) && !req.isEnded()
+        && req.version() != HttpVersion.HTTP_1_0;
   }
 }

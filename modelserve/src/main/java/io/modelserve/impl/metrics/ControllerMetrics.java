@@ -8,7 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelserve.impl.controller.DispatchMetrics;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -27,13 +27,13 @@ import java.util.function.IntSupplier;
  *   <li>{@code modelserve_rejected_total{service,reason}} ({@code queue_full}, {@code queue_wait}),
  *       {@code modelserve_retries_total}, {@code modelserve_streams_total};</li>
  * </ul>
- * and the JVM's own ({@link JvmMetrics}). Not thread-safe beyond what Micrometer is: called on
- * the controller's event loop.
+ * and the JVM's own ({@link JvmMetrics}). Thread-safe: answers are counted on the event loop
+ * of the HTTP connection they go out on, the dispatcher's figures on its own.
  */
 public final class ControllerMetrics implements DispatchMetrics {
 
   private final PrometheusMeterRegistry registry;
-  private final Map<String, ServiceMeters> services = new HashMap<>();
+  private final Map<String, ServiceMeters> services = new ConcurrentHashMap<>();
   /** The dashboard's last five minutes. */
   private final LiveSeries live = new LiveSeries(300);
 
@@ -145,6 +145,7 @@ public final class ControllerMetrics implements DispatchMetrics {
       int i = status >= 100 && status < 600 ? status : 0;
       Counter c = byStatus[i];
       if (c == null) {
+        // two loops may both register it: the registry gives both the same counter
         c = Counter.builder("modelserve.requests").description("Requests answered, by service and HTTP status")
             .tags("service", service, "status", Integer.toString(status)).register(registry);
         byStatus[i] = c;

@@ -14,7 +14,7 @@ import org.HdrHistogram.Histogram;
  * p99 of the answers of that second, in milliseconds) and queue depth. Prometheus keeps the long
  * history; this is what a person watching the controller sees without one.
  *
- * <p>Not thread-safe: fed and read on the controller's event loop.
+ * <p>Thread-safe (a lock, taken once per answer): fed from the controller's HTTP event loops.
  */
 public final class LiveSeries {
 
@@ -27,7 +27,7 @@ public final class LiveSeries {
   }
 
   /** An answer to a request for {@code service}, {@code nanos} after its arrival. */
-  public void answered(String service, int status, long nanos) {
+  public synchronized void answered(String service, int status, long nanos) {
     Series s = series(service);
     s.answered++;
     if (status >= 500) {
@@ -37,7 +37,7 @@ public final class LiveSeries {
   }
 
   /** Closes the second that ended at {@code epochMillis}; {@code queued} is each service's queue depth now. */
-  public void tick(long epochMillis, Map<String, Integer> queued) {
+  public synchronized void tick(long epochMillis, Map<String, Integer> queued) {
     queued.keySet().forEach(this::series);
     for (Map.Entry<String, Series> e : services.entrySet()) {
       Series s = e.getValue();
@@ -66,7 +66,7 @@ public final class LiveSeries {
    * "p95Ms": [...], "p99Ms": [...], "queued": [...]}}}, oldest first; a second without answers
    * has {@code null} percentiles.
    */
-  public JsonObject toJson() {
+  public synchronized JsonObject toJson() {
     String[] names = {"t", "rps", "errorsPerSecond", "p50Ms", "p95Ms", "p99Ms", "queued"};
     JsonObject out = new JsonObject();
     services.forEach((name, s) -> {

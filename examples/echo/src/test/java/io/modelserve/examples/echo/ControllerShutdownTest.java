@@ -29,7 +29,18 @@ class ControllerShutdownTest {
 
   @Test
   void everyRequestInFlightOrQueuedIsAnsweredBeforeTheControllerExits() throws Exception {
-    try (LocalCluster c = LocalCluster.builder(Main.class.getName()).start()) {
+    drainsEverything(1);
+  }
+
+  /** Three HTTP event loops: the other two stop first, each draining its connections. */
+  @Test
+  void withThreeHttpLoopsToo() throws Exception {
+    drainsEverything(3);
+  }
+
+  private static void drainsEverything(int loops) throws Exception {
+    try (LocalCluster c = LocalCluster.builder(Main.class.getName())
+        .controllerArgs("--http-event-loops", "" + loops).start()) {
       c.startWorker("sim", "cpu", "--set", "ms=300");
       var answers = send(c, 6);
       awaitQueued(c, 4);
