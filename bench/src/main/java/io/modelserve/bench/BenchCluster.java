@@ -43,10 +43,10 @@ final class BenchCluster implements AutoCloseable {
   }
 
   /** Starts a cluster's controller and waits until it answers /_/health. */
-  static BenchCluster start(Example example, JvmProfile controllerProfile) {
+  static BenchCluster start(Example example, JvmProfile controllerProfile, String... controllerArgs) {
     BenchCluster c = create(example, controllerProfile);
     try {
-      c.controller = c.main.startController();
+      c.controller = c.main.startController(controllerArgs);
     } catch (RuntimeException | Error e) {
       c.close();
       throw e;

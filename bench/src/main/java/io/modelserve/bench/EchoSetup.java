@@ -31,8 +31,8 @@ final class EchoSetup implements AutoCloseable {
     this.bareUrl = "http://127.0.0.1:" + barePort + PATH;
   }
 
-  static EchoSetup start(Run run) {
-    BenchCluster cluster = run.track(BenchCluster.start(Example.ECHO, JvmProfile.FULL));
+  static EchoSetup start(Run run, String... controllerArgs) {
+    BenchCluster cluster = run.track(BenchCluster.start(Example.ECHO, JvmProfile.FULL, controllerArgs));
     Node worker = cluster.startWorker("echo", "cpu", JvmProfile.FULL);
     HttpResponse<String> sample = cluster.local().get(PATH);
     if (sample.statusCode() != 200) {

@@ -78,6 +78,9 @@ final class Load {
    * Runs the load tester's command line in a JVM of its own, pinned to {@code cpus} unless
    * null: a separate process like wrk, so the two are compared on equal terms.
    */
+  /** A fresh tester JVM warms up this long at least, and on until its rate is steady (at most 4 times). */
+  static final int OWN_JVM_WARMUP_SECONDS = 2;
+
   LoadResult closedInOwnJvm(String cpus, int concurrency, double seconds, long warmup, Path jsonOut) {
     List<String> cmd = new ArrayList<>();
     if (cpus != null) {
@@ -87,7 +90,7 @@ final class Load {
         "-cp", System.getProperty("java.class.path"), LoadTester.class.getName()));
     cmd.addAll(List.of(cliRequest.split(" ")));
     cmd.addAll(List.of("-c", "" + concurrency, "--duration", fmt(seconds), "--warmup", "" + warmup,
-        "--warmup-seconds", "0", "--json-out", jsonOut.toString()));
+        "--warmup-seconds", "" + OWN_JVM_WARMUP_SECONDS, "--json-out", jsonOut.toString()));
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -30,7 +30,7 @@ final class LoadGeneratorScenario implements Scenario {
 
   @Override
   public long limitSeconds(Settings s) {
-    return s.quick() ? 60 : 170;
+    return s.quick() ? 90 : 260;
   }
 
   @Override
@@ -46,10 +46,10 @@ final class LoadGeneratorScenario implements Scenario {
     bare.closed(c, s.warmupSeconds(), 0);
     double capacity;
     if (Wrk.available()) {
-      capacity = agreement(run, "controller + worker", ours, setup.oursUrl, clientCpu, true);
-      // no target here: one core of a JVM client cannot saturate one core of a bare server,
-      // so this row shows the load tester's own ceiling rather than a disagreement
-      agreement(run, "bare Vert.x", bare, setup.bareUrl, clientCpu, false);
+      capacity = agreement(run, "controller + worker", ours, setup.oursUrl, clientCpu, Target.AGREE);
+      // a tester that cannot keep up with a fast server measures itself: at least 0.8 of wrk's
+      // rate on the bare server, both in processes of their own on the same core
+      agreement(run, "bare Vert.x", bare, setup.bareUrl, clientCpu, Target.KEEP_UP);
     } else {
       run.results.problem(run.scenario, "wrk is not installed (bench/run.sh installs it with apt-get);"
           + " the agreement check was skipped");
@@ -80,11 +80,21 @@ final class LoadGeneratorScenario implements Scenario {
     return "0";
   }
 
+  /** What the LoadTester's rate is held to against wrk's. */
+  private enum Target {
+    /** Within ±10 %: through the cluster, where both should measure the same server. */
+    AGREE,
+    /** At least {@link #MIN_KEEP_UP} of wrk's: on the bare server, where the client is the limit. */
+    KEEP_UP
+  }
+
+  static final double MIN_KEEP_UP = 0.8;
+
   /**
-   * Returns the load tester's median closed-loop rate. With a target, it runs as its own
-   * process, as wrk does; otherwise in this JVM, which shows its ceiling as a library.
+   * Returns the load tester's median closed-loop rate. It runs as its own process, as wrk does,
+   * on the same CPU when pinning is possible.
    */
-  private double agreement(Run run, String side, Load load, String url, String cpu, boolean target) {
+  private double agreement(Run run, String side, Load load, String url, String cpu, Target goal) {
     Settings s = run.settings;
     int c = s.overheadConcurrency();
     int threads = cpu == null ? Math.min(c, Runtime.getRuntime().availableProcessors()) : 1;
@@ -95,23 +105,23 @@ final class LoadGeneratorScenario implements Scenario {
       if (round % 2 == 0) {
         wrk.add(Wrk.run(cpu, threads, c, s.wrkSeconds(), url));
       }
-      ours.add(Load.checked(target
-          ? load.closedInOwnJvm(cpu, c, s.wrkSeconds(), OWN_JVM_WARMUP, run.work.resolve("loadtester.json"))
-          : load.closed(c, s.wrkSeconds(), 0), side));
+      ours.add(Load.checked(
+          load.closedInOwnJvm(cpu, c, s.wrkSeconds(), OWN_JVM_WARMUP, run.work.resolve("loadtester.json")), side));
       if (round % 2 == 1) {
         wrk.add(Wrk.run(cpu, threads, c, s.wrkSeconds(), url));
       }
     }
     run.command(String.join(" ", Wrk.command(cpu, threads, c, s.wrkSeconds(), url)) + "   # alternating with:");
-    run.command((cpu != null && target ? "taskset -c " + cpu + " java -cp <bench class path> io.modelserve.tools." : "")
-        + load.closedCommand(c, s.wrkSeconds(), target ? OWN_JVM_WARMUP : 0)
-        + (target ? "   # a JVM of its own, like wrk" : "   # in the suite's JVM"));
+    run.command((cpu != null ? "taskset -c " + cpu + " " : "") + "java -cp <bench class path> io.modelserve.tools."
+        + load.closedCommand(c, s.wrkSeconds(), OWN_JVM_WARMUP) + " --warmup-seconds " + Load.OWN_JVM_WARMUP_SECONDS
+        + "   # a JVM of its own, like wrk");
     double lt = Stats.median(ours, LoadResult::rps);
     double w = Stats.median(wrk.stream().mapToDouble(Wrk.Result::rps).toArray());
     double ratio = lt / w;
+    boolean agree = goal == Target.AGREE;
     run.row("LoadTester vs wrk req/s, " + side + ", " + c + " connections", Fmt.rps(lt), Fmt.rps(w) + " (wrk)",
-        Fmt.ratio(ratio), target ? "within ±" + (int) (MAX_DISAGREEMENT * 100) + "%" : "",
-        target ? Math.abs(ratio - 1) <= MAX_DISAGREEMENT : null);
+        Fmt.ratio(ratio), agree ? "within ±" + (int) (MAX_DISAGREEMENT * 100) + "%" : "≥ " + MIN_KEEP_UP,
+        agree ? Math.abs(ratio - 1) <= MAX_DISAGREEMENT : ratio >= MIN_KEEP_UP);
     run.row("LoadTester vs wrk p50, " + side, Fmt.ms(Stats.median(ours, LoadResult::p50Ms)),
         Fmt.ms(Stats.median(wrk.stream().mapToDouble(Wrk.Result::p50Ms).toArray())) + " (wrk)",
         Fmt.ratio(Stats.median(ours, LoadResult::p50Ms)
