@@ -6,8 +6,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Turns an HTTP request into an {@link ApiRequest}: reads the body up to a limit (413 beyond),
@@ -47,26 +49,36 @@ public final class HttpRequestReader {
     // growing buffer copied a 1 MB body about twice over, then once more into an array
     Chunks body = new Chunks();
     Context owner = Vertx.currentContext();
+    // one timer per request, not one per chunk: when it fires it looks at when the last chunk
+    // came, and waits out the rest of the idle time if that was recently
+    long[] lastChunkNanos = {System.nanoTime()};
     long[] stallTimer = {-1};
-    Runnable watch = () -> {
-      if (owner == null) {
-        return;
+    long idleNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs);
+    Handler<Long> check = new Handler<>() {
+      @Override
+      public void handle(Long id) {
+        long quietNanos = System.nanoTime() - lastChunkNanos[0];
+        if (quietNanos >= idleNanos) {
+          promise.tryFail(new ApiException(408,
+              "the request body stopped arriving: nothing for " + idleTimeoutMs + " ms (--idle-timeout-ms)"));
+        } else if (!promise.future().isComplete()) {
+          stallTimer[0] = owner.owner().setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(idleNanos - quietNanos)), this);
+        }
       }
-      owner.owner().cancelTimer(stallTimer[0]);
-      stallTimer[0] = owner.owner().setTimer(idleTimeoutMs, id -> promise.tryFail(new ApiException(408,
-          "the request body stopped arriving: nothing for " + idleTimeoutMs + " ms (--idle-timeout-ms)")));
     };
+    if (owner != null) {
+      stallTimer[0] = owner.owner().setTimer(idleTimeoutMs, check);
+    }
     promise.future().onComplete(ar -> {
       if (owner != null) {
         owner.owner().cancelTimer(stallTimer[0]);
       }
     });
-    watch.run();
     req.handler(chunk -> {
       if (promise.future().isComplete()) {
         return;
       }
-      watch.run();
+      lastChunkNanos[0] = System.nanoTime();
       if (body.length + chunk.length() > limits.maxBodyBytes()) {
         promise.tryFail(tooLarge(limits.maxBodyBytes()));
         return;

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 /** A body arrives whole and byte-exact however the client cuts it into chunks. */
 class HttpRequestReaderTest {
 
+  static final long SHORT_IDLE_MS = 400;
+
   static Vertx vertx;
   static HttpServer server;
   static HttpClient client;
@@ -28,9 +30,10 @@ class HttpRequestReaderTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     server = vertx.createHttpServer().requestHandler(req ->
-        HttpRequestReader.read(req, new BodyLimits(16L << 20, 100), 10_000)
+        HttpRequestReader.read(req, new BodyLimits(16L << 20, 100), req.path().equals("/short") ? SHORT_IDLE_MS : 10_000)
             .onSuccess(r -> req.response().end(r.body().length + " " + sha256(r.body())))
-            .onFailure(e -> req.response().setStatusCode(400).end(e.getMessage())));
+            .onFailure(e -> req.response().setStatusCode(e instanceof io.modelserve.ApiException a ? a.status() : 400)
+                .end(e.getMessage())));
     server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     client = vertx.createHttpClient();
   }
@@ -52,6 +55,44 @@ class HttpRequestReaderTest {
     byte[] small = "hello".getBytes();
     assertEquals("5 " + sha256(small), send(small, small.length));
     assertEquals("0 " + sha256(new byte[0]), send(new byte[0], 1));
+  }
+
+  @Test
+  void aBodyThatKeepsComingIsNotCutHoweverLongItTakes() throws Exception {
+    // twelve chunks 100 ms apart: 1.2 s in all, three times the idle timeout, never idle for it
+    assertEquals("12 " + sha256("abcdefghijkl".getBytes()), trickle("abcdefghijkl", 100, false));
+  }
+
+  @Test
+  void aBodyThatStopsIsAnswered408() throws Exception {
+    String answer = trickle("ab", 50, true);
+    assertEquals(true, answer.startsWith("408 ") && answer.contains("stopped arriving"), answer);
+  }
+
+  /**
+   * POSTs {@code text} to {@code /short} one byte every {@code gapMs}, ending the request unless
+   * {@code stall}; returns "status body" for a failure, the body for a success.
+   */
+  private static String trickle(String text, long gapMs, boolean stall) throws Exception {
+    HttpClientRequest req = client.request(new RequestOptions().setMethod(HttpMethod.POST)
+        .setHost("127.0.0.1").setPort(server.actualPort()).setURI("/short"))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    req.setChunked(true);
+    var answer = req.response().compose(r -> r.body().map(b -> r.statusCode() == 200 ? b.toString()
+        : r.statusCode() + " " + b));
+    int[] next = {0};
+    vertx.setPeriodic(gapMs, id -> {
+      if (next[0] < text.length()) {
+        req.write(text.substring(next[0], next[0] + 1));
+        next[0]++;
+      } else {
+        vertx.cancelTimer(id);
+        if (!stall) {
+          req.end();
+        }
+      }
+    });
+    return answer.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   /** POSTs {@code body} chunked, {@code piece} bytes a chunk; returns the server's "length sha256". */
