@@ -199,6 +199,10 @@ public class ControllerVerticle extends AbstractVerticle {
     /** Undeployed before the controller verticle: drains its connections while the dispatcher runs on. */
     @Override
     public void stop(Promise<Void> stopped) {
+      if (http == null) {
+        stopped.complete();
+        return;
+      }
       beginStop();
       http.shutdown(options.getDrainTimeoutMs() + 1_000, TimeUnit.MILLISECONDS).onComplete(ar -> stopped.complete());
     }
