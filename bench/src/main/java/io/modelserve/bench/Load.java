@@ -48,6 +48,20 @@ final class Load {
         .durationSeconds(seconds).warmup(warmup).build());
   }
 
+  /**
+   * As {@link #closed}, after a warm-up by time: at least {@code settleSeconds}, and on while the
+   * rate still changes (two one-second windows within 10 %, at most four times as long).
+   */
+  LoadResult closedSettled(int concurrency, double seconds, double settleSeconds) {
+    return LoadTester.run(LoadOptions.builder(spec).concurrency(concurrency)
+        .durationSeconds(seconds).warmupSeconds(settleSeconds).build());
+  }
+
+  String closedSettledCommand(int concurrency, double seconds, double settleSeconds) {
+    return "LoadTester " + cliRequest + " -c " + concurrency + " --duration " + fmt(seconds)
+        + " --warmup-seconds " + fmt(settleSeconds);
+  }
+
   /** Closed loop for exactly {@code requests} requests. */
   LoadResult count(int concurrency, long requests) {
     return LoadTester.run(LoadOptions.builder(spec).concurrency(concurrency).requests(requests).build());
