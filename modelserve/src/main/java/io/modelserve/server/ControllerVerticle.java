@@ -133,14 +133,17 @@ public class ControllerVerticle extends AbstractVerticle {
     }
 
     int loops = options.httpEventLoopsInForce();
-    listen(options.getPort())
+    // the other loops share the port: Vert.x hands each new connection to one of them in turn.
+    // A random port is shared only when asked for as a negative one (servers listening on the
+    // actual port of a port-0 server bind again, and fail)
+    int port = options.getPort() == 0 && loops > 1 ? -1 : options.getPort();
+    listen(port)
         .compose(s -> {
           server = s;
           actualPort = s.actualPort();
           listeningSinceNanos = System.nanoTime();
-          // the other loops share the port: Vert.x hands each new connection to one of them in turn
           return loops == 1 ? Future.succeededFuture()
-              : vertx.deployVerticle(() -> new HttpLoop(s.actualPort()), new DeploymentOptions().setInstances(loops - 1));
+              : vertx.deployVerticle(() -> new HttpLoop(port), new DeploymentOptions().setInstances(loops - 1));
         })
         .onSuccess(v -> {
           log.info("controller listening on http://{}:{} ({} HTTP event loop(s), webroot {})", options.getHost(),
@@ -192,6 +195,11 @@ public class ControllerVerticle extends AbstractVerticle {
     public void start(Promise<Void> started) {
       listen(port).onSuccess(s -> {
         http = s;
+        if (s.actualPort() != actualPort) {
+          // a server of its own on another port would take no connection of the controller's
+          started.fail("an HTTP event loop listens on port " + s.actualPort() + ", not the controller's " + actualPort);
+          return;
+        }
         started.complete();
       }).onFailure(started::fail);
     }
