@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.net.http.HttpClient;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -109,22 +108,9 @@ class ControllerEventLoopsTest {
         assertEquals("hello", r.json().getString("body"));
       }
     }
-    HttpRequest sim = HttpRequest.newBuilder(c.uri("/sim")).build();
-    List<CompletableFuture<HttpResponse<String>>> filling = new ArrayList<>();
-    // one runs, one waits ahead on the worker, one waits in the controller's queue of 1
-    for (int i = 0; i < 3; i++) {
-      filling.add(c.httpClient().sendAsync(sim, HttpResponse.BodyHandlers.ofString()));
-    }
-    Poll.until(Duration.ofSeconds(30), "a request of sim queued at the controller", () ->
-        Http.json(c.get("/_/status")).getJsonObject("services").getJsonObject("sim").getInteger("queued") == 1);
+    var filling = FullQueue.fill(c);
     for (int i = 0; i < LOOPS; i++) {
-      try (RawHttp raw = new RawHttp(c.controllerPort())) {
-        RawHttp.Response r = raw.send("POST /sim HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n"
-            + "Expect: 100-continue\r\n\r\n").read();
-        assertEquals(503, r.status(), r.body());
-        assertEquals("1", r.headers().get("retry-after"));
-        assertTrue(r.json().getString("error").contains("over capacity"), r.body());
-      }
+      FullQueue.assertRefusedBeforeTheBody(c);
     }
     filling.forEach(f -> assertEquals(200, f.join().statusCode()));
   }

@@ -5,14 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelserve.testing.LocalCluster;
-import io.modelserve.testing.Poll;
-import io.vertx.core.json.JsonObject;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,21 +73,8 @@ class HttpEdgesTest {
 
   @Test
   void overCapacityIsRefusedBeforeTheBodyWithRetryAfter() {
-    HttpRequest req = HttpRequest.newBuilder(cluster.uri("/sim")).build();
-    List<CompletableFuture<HttpResponse<String>>> filling = new ArrayList<>();
-    // one runs, one waits ahead on the worker, one waits in the controller's queue of 1
-    for (int i = 0; i < 3; i++) {
-      filling.add(cluster.httpClient().sendAsync(req, HttpResponse.BodyHandlers.ofString()));
-    }
-    Poll.until(Duration.ofSeconds(30), "a request of sim queued at the controller", () ->
-        new JsonObject(cluster.get("/_/status").body()).getJsonObject("services").getJsonObject("sim").getInteger("queued") == 1);
-    try (RawHttp c = connect()) {
-      RawHttp.Response r = c.send("POST /sim HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n"
-          + "Expect: 100-continue\r\n\r\n").read();
-      assertEquals(503, r.status(), r.body());
-      assertEquals("1", r.headers().get("retry-after"));
-      assertTrue(r.json().getString("error").contains("over capacity"), r.body());
-    }
+    var filling = FullQueue.fill(cluster);
+    FullQueue.assertRefusedBeforeTheBody(cluster);
     filling.forEach(f -> assertEquals(200, f.join().statusCode()));
   }
 
