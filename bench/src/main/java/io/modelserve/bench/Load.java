@@ -49,8 +49,9 @@ final class Load {
   }
 
   /**
-   * As {@link #closed}, after a warm-up by time: at least {@code settleSeconds}, and on while the
-   * rate still changes (two one-second windows within 10 %, at most four times as long).
+   * As {@link #closed}, after a warm-up by time: at least {@code settleSeconds} and 20,000
+   * requests, and on while the rate still changes (three one-second windows within 10 %), at
+   * most ten times as long.
    */
   LoadResult closedSettled(int concurrency, double seconds, double settleSeconds) {
     return LoadTester.run(LoadOptions.builder(spec).concurrency(concurrency)
@@ -92,7 +93,7 @@ final class Load {
    * Runs the load tester's command line in a JVM of its own, pinned to {@code cpus} unless
    * null: a separate process like wrk, so the two are compared on equal terms.
    */
-  /** A fresh tester JVM warms up this long at least, and on until its rate is steady (at most 4 times). */
+  /** A fresh tester JVM warms up this long at least, and on until its rate is steady (at most 10 times). */
   static final int OWN_JVM_WARMUP_SECONDS = 2;
 
   LoadResult closedInOwnJvm(String cpus, int concurrency, double seconds, long warmup, Path jsonOut) {

@@ -30,7 +30,7 @@ final class LoadGeneratorScenario implements Scenario {
 
   @Override
   public long limitSeconds(Settings s) {
-    return s.quick() ? 90 : 260;
+    return s.quick() ? 150 : 420;
   }
 
   @Override

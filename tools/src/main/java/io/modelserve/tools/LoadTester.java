@@ -83,9 +83,9 @@ public final class LoadTester implements Callable<Integer> {
   private long warmup;
 
   @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "3",
-      description = "Then warm up for at least S seconds, and on while the rate still changes (until two "
-          + "one-second windows agree within 10 %, at most 4 x S); left out of the numbers. 0: no warm-up "
-          + "by time (default: ${DEFAULT-VALUE}).")
+      description = "Then warm up for at least S seconds and 20,000 requests, and on while the rate still "
+          + "changes (until three one-second windows in a row agree within 10 %), at most 10 x S; left out of "
+          + "the numbers. 0: no warm-up by time (default: ${DEFAULT-VALUE}).")
   private double warmupSeconds;
 
   @Option(names = "--event-loops", paramLabel = "N", defaultValue = "" + LoadOptions.DEFAULT_EVENT_LOOPS,
@@ -208,16 +208,15 @@ public final class LoadTester implements Callable<Integer> {
       return new Warmup(seconds + window.durationSeconds(), requests + window.requests(), more);
     }
 
-    /** Two windows in a row within 10 % of each other. */
+    /** Enough requests for the JIT, and the last three windows within 10 % of each other. */
     boolean steady() {
-      int n = rates.size();
-      return n >= 2 && Math.abs(rates.get(n - 1) - rates.get(n - 2)) <= 0.1 * Math.max(rates.get(n - 1), rates.get(n - 2));
+      return io.modelserve.tools.impl.Steadiness.done(requests, rates);
     }
   }
 
   /**
    * Closed-loop windows of one second (or the whole warm-up when shorter) until the warm-up has
-   * run its seconds and the rate has stopped moving, or four times its seconds have passed: a
+   * run its seconds and the rate has stopped moving, or ten times its seconds have passed: a
    * fresh JVM on either side, or a cold cluster, would otherwise be measured warming up.
    */
   private static Future<Warmup> warmUpUntilSteady(Vertx vertx, HttpClientAgent client, PreparedRequest prepared,
@@ -228,7 +227,7 @@ public final class LoadTester implements Callable<Integer> {
       Warmup w = soFar.plus(r);
       double timed = w.seconds();
       boolean enough = timed >= min && w.steady();
-      if (enough || timed >= 4 * min) {
+      if (enough || timed >= io.modelserve.tools.impl.Steadiness.MAX_FACTOR * min) {
         return Future.succeededFuture(w);
       }
       return warmUpUntilSteady(vertx, client, prepared, options, context, w);
