@@ -125,15 +125,7 @@ class ControllerEventLoopsTest {
       }
     }
     for (int i = 0; i < LOOPS; i++) {
-      JsonObject before = streamStats();
-      try (StreamClient s = new StreamClient(c.controllerPort(), "/stream?n=1000000&ms=5").head()) {
-        s.readEvents(3);
-        assertEquals(3, s.events.size());
-      }
-      Poll.until(Duration.ofSeconds(10), "the model saw its client leave", () -> {
-        JsonObject now = streamStats();
-        return now.getLong("active") == 0 && now.getLong("stopped") == before.getLong("stopped") + 1;
-      });
+      LeavingClient.leaveAndAwaitStop(c);
     }
   }
 
@@ -160,9 +152,5 @@ class ControllerEventLoopsTest {
   private static double answered200() {
     Matcher m = ECHO_200.matcher(c.get("/_/metrics").body());
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
-  }
-
-  private static JsonObject streamStats() {
-    return new JsonObject(c.get("/stream/stats").body());
   }
 }

@@ -78,15 +78,7 @@ class StreamingTest {
 
   @Test
   void aClientThatLeavesStopsTheModelAndFreesTheDevice() {
-    JsonObject before = stats();
-    try (StreamClient s = new StreamClient(c.controllerPort(), "/stream?n=1000000&ms=5").head()) {
-      s.readEvents(3);
-      assertEquals(3, s.events.size());
-    }
-    Poll.until(Duration.ofSeconds(10), "the model saw its client leave", () -> {
-      JsonObject now = stats();
-      return now.getLong("active") == 0 && now.getLong("stopped") == before.getLong("stopped") + 1;
-    });
+    JsonObject before = LeavingClient.leaveAndAwaitStop(c);
     long produced = stats().getLong("produced");
     assertTrue(produced - before.getLong("produced") < 100_000, "produced " + produced);
     // the device is free: a whole stream comes next, and the stopped one produced nothing more
@@ -143,6 +135,6 @@ class StreamingTest {
   }
 
   private static JsonObject stats() {
-    return new JsonObject(c.get("/stream/stats").body());
+    return LeavingClient.stats(c);
   }
 }
