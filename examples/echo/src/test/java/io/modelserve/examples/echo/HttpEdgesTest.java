@@ -116,6 +116,21 @@ class HttpEdgesTest {
   }
 
   @Test
+  void aMalformedChunkIs400JsonThroughTheControllerAndDirectlyThenTheConnectionCloses() {
+    for (int port : new int[] {cluster.controllerPort(), echo.httpPort()}) {
+      try (RawHttp c = new RawHttp(port)) {
+        // "ZZ" is no chunk size: Netty fails the body, and Vert.x closes the connection after it
+        RawHttp.Response r = c.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "ZZ\r\nabc\r\n0\r\n\r\n").read();
+        assertEquals(400, r.status(), r.body());
+        assertTrue(r.json().getString("error").contains("could not read the whole request"), r.body());
+        assertEquals("close", r.headers().get("connection"), r.headers().toString());
+        assertTrue(c.closedByServer(10_000), "port " + port);
+      }
+    }
+  }
+
+  @Test
   void aModelStatusThatIsNotFinalAnswers500AtOnceThroughTheControllerAndDirectly() {
     for (String status : new String[] {"101", "700"}) {
       HttpResponse<String> r = cluster.get("/echo?status=" + status);
