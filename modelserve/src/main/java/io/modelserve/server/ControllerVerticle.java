@@ -162,7 +162,9 @@ public class ControllerVerticle extends AbstractVerticle {
     // 100 Continue is decided per request: a request refused is refused before its body
     HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(false)
         // HTTP/1.1 only: h2c detection would hide a silent connection until its first bytes
-        .setHttp2ClearTextEnabled(false));
+        .setHttp2ClearTextEnabled(false)
+        // a gzip or deflate request body reaches the model decoded (other encodings: 415)
+        .setDecompressionSupported(true));
     Router router = router();
     // a service call skips the router (its matching, a routing context, a request wrapper and
     // a forwarded-header parser per request) unless CORS, which the router applies, is on

@@ -161,7 +161,9 @@ public class WorkerVerticle extends AbstractVerticle {
   private Future<Void> startHttp(String name) {
     http = vertx.createHttpServer(new HttpServerOptions().setHandle100ContinueAutomatically(false)
         // HTTP/1.1 only: h2c detection would hide a silent connection until its first bytes
-        .setHttp2ClearTextEnabled(false));
+        .setHttp2ClearTextEnabled(false)
+        // a gzip or deflate request body reaches the model decoded (other encodings: 415)
+        .setDecompressionSupported(true));
     http.invalidRequestHandler(RequestChecks::invalid);
     http.requestHandler(ConnectionTimeouts.install(vertx, http, options.getHeaderTimeoutMs(),
         options.getIdleTimeoutMs(), req -> onHttp(req, name)));

@@ -15,10 +15,20 @@ public final class RequestChecks {
 
   private RequestChecks() {}
 
-  /** A 400 for a request no handler should see (HTTP/1.1 without Host, a malformed path), or null. */
+  /**
+   * A 400 for a request no handler should see (HTTP/1.1 without Host, a malformed path), a 415
+   * for a body in an encoding the server does not decode, or null.
+   */
   public static ApiResponse problem(HttpServerRequest req) {
     if (req.version() == HttpVersion.HTTP_1_1 && req.getHeader("host") == null) {
       return Errors.json(400, "an HTTP/1.1 request needs a Host header", null, null);
+    }
+    String encoding = req.getHeader("content-encoding");
+    if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity") && hasBody(req)) {
+      // gzip and deflate were decoded before this (the header is gone): anything left would
+      // reach the model as if it were the body itself
+      return Errors.json(415, "a request body with Content-Encoding '" + encoding.trim()
+          + "' cannot be read: send it as gzip, deflate or unencoded", null, null);
     }
     try {
       RequestParser.decodePath(req.path() == null ? "" : req.path());

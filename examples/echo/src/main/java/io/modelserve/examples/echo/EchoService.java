@@ -76,6 +76,11 @@ public class EchoService implements Model {
     Map<String, List<Map<String, Object>>> files = new LinkedHashMap<>();
     request.files().forEach((field, list) -> files.put(field, list.stream().map(EchoService::describe).toList()));
     out.put("files", files);
+    String header = request.query("header");
+    if (header != null) {
+      // one request header as the model sees it (null when absent)
+      out.put("header", request.header(header));
+    }
     String type = request.contentType();
     if (type != null && type.startsWith("application/json")) {
       out.put("json", request.json(Object.class));
