@@ -112,7 +112,7 @@ public final class LoadTester implements Callable<Integer> {
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
-  /** Runs the command line and returns its exit code: 0 done, 2 bad input. */
+  /** Runs the command line and returns its exit code: 0 done, 1 no request succeeded, 2 bad input. */
   static int execute(String[] args, PrintWriter out, PrintWriter err) {
     return Cli.execute(new LoadTester(), args, out, err);
   }
@@ -136,6 +136,9 @@ public final class LoadTester implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.print(Report.format(result, options.request().toString()));
     out.flush();
+    if (result.ok() == 0) {
+      spec.commandLine().getErr().println("load-tester: no request succeeded; see the failures above");
+    }
     if (jsonOut != null) {
       try {
         Files.writeString(jsonOut, result.toJson() + System.lineSeparator(), StandardCharsets.UTF_8);
@@ -143,7 +146,7 @@ public final class LoadTester implements Callable<Integer> {
         throw new IllegalArgumentException("cannot write --json-out " + jsonOut + ": " + e.getMessage());
       }
     }
-    return 0;
+    return result.ok() == 0 ? 1 : 0;
   }
 
   /**
@@ -227,7 +230,10 @@ public final class LoadTester implements Callable<Integer> {
       Warmup w = soFar.plus(r);
       double timed = w.seconds();
       boolean enough = timed >= min && w.steady();
-      if (enough || timed >= io.modelserve.tools.impl.Steadiness.MAX_FACTOR * min) {
+      // a window without one success (nothing listens, every answer an error) warms nothing up:
+      // the measurement that follows reports it at once instead of after ten times the seconds
+      boolean failing = r.ok() == 0;
+      if (enough || failing || timed >= io.modelserve.tools.impl.Steadiness.MAX_FACTOR * min) {
         return Future.succeededFuture(w);
       }
       return warmUpUntilSteady(vertx, client, prepared, options, context, w);

@@ -91,6 +91,35 @@ class LoadTesterCliTest {
   }
 
   @Test
+  void nothing_listening_reports_no_rate_nor_latency_and_exits_1_without_a_long_warm_up() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    int code = run("--url", "http://127.0.0.1:" + port + "/nobody", "-n", "20", "-c", "2");
+
+    assertEquals(1, code, err.toString());
+    String text = out.toString();
+    assertTrue(text.matches("(?s).*successful:\\s+0\\n.*"), text);
+    assertTrue(text.contains("connection refused"), text);
+    assertTrue(text.matches("(?s).*requests/s:\\s+none: no request succeeded\\n.*"), text);
+    assertTrue(text.matches("(?s).*latency \\(ms\\):\\s+none: no request succeeded\\n.*"), text);
+    assertTrue(err.toString().contains("no request succeeded"), err.toString());
+    // the warm-up gave up after its first window instead of running ten times its 3 s
+    java.util.regex.Matcher warmup = java.util.regex.Pattern.compile("warm-up:\\s+([0-9.]+) s,").matcher(text);
+    assertTrue(warmup.find(), text);
+    assertTrue(Double.parseDouble(warmup.group(1)) < 2.0, text);
+  }
+
+  @Test
+  void some_failures_show_the_successful_rate_beside_the_rate_of_all() {
+    int code = run("--url", server.url("/every-4th-fails"), "-n", "40", "-c", "4", "--warmup-seconds", "0");
+
+    assertEquals(0, code, err.toString());
+    assertTrue(out.toString().matches("(?s).*requests/s:\\s+[0-9.]+ \\([0-9.]+ successful\\)\\n.*"), out.toString());
+  }
+
+  @Test
   void missing_url_is_one_clear_line_and_exit_2() {
     assertEquals(2, run("-n", "5"));
     assertEquals(1, err.toString().lines().count(), err.toString());

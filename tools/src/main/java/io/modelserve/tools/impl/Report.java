@@ -28,9 +28,16 @@ public final class Report {
     for (Map.Entry<String, Long> kind : r.failuresByKind().entrySet()) {
       line(out, "  " + kind.getKey(), Long.toString(kind.getValue()));
     }
-    line(out, "requests/s", String.format(Locale.ROOT, "%.1f", r.rps()));
+    if (r.ok() == 0) {
+      // a rate of refusals and latencies of nothing would read as a measurement
+      line(out, "requests/s", "none: no request succeeded");
+      line(out, "latency (ms)", "none: no request succeeded");
+      return out.toString();
+    }
+    line(out, "requests/s", r.failed() == 0 ? String.format(Locale.ROOT, "%.1f", r.rps())
+        : String.format(Locale.ROOT, "%.1f (%.1f successful)", r.rps(), r.rps() * r.ok() / r.requests()));
     line(out, "latency (ms)", String.format(Locale.ROOT,
-        "p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  mean %.2f",
+        "p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  mean %.2f (successful requests)",
         r.p50Ms(), r.p90Ms(), r.p99Ms(), r.p999Ms(), r.maxMs(), r.meanMs()));
     return out.toString();
   }
