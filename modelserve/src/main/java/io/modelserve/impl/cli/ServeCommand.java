@@ -211,10 +211,11 @@ public final class ServeCommand {
     if (startupGraceMs < 0) {
       return "--startup-grace-ms must not be negative";
     }
-    if (timeoutMs <= 0 || maxBodyBytes <= 0 || maxFields <= 0 || maxQueue <= 0 || workerTimeoutMs <= 0
-        || headerTimeoutMs <= 0 || idleTimeoutMs <= 0) {
-      return "--timeout-ms, --max-body-bytes, --max-fields, --max-queue, --worker-timeout-ms, --header-timeout-ms "
-          + "and --idle-timeout-ms must be positive";
+    String notPositive = firstNotPositive(new String[] {"--timeout-ms", "--max-body-bytes", "--max-fields", "--max-queue",
+        "--worker-timeout-ms", "--header-timeout-ms", "--idle-timeout-ms"},
+        timeoutMs, maxBodyBytes, maxFields, maxQueue, workerTimeoutMs, headerTimeoutMs, idleTimeoutMs);
+    if (notPositive != null) {
+      return notPositive;
     }
     if (maxBatchSize < 0 || maxBatchDelayMs < -1) {
       return "--max-batch-size and --max-batch-delay-ms must not be negative";
@@ -234,9 +235,11 @@ public final class ServeCommand {
     if (role.worker && !corsOrigins.isEmpty()) {
       return "--cors-origin is the controller's";
     }
-    if (streamFirstChunkTimeoutMs <= 0 || streamChunkTimeoutMs <= 0 || streamWindow <= 0 || streamAckTimeoutMs <= 0) {
-      return "--stream-first-chunk-timeout-ms, --stream-chunk-timeout-ms, --stream-window and --stream-ack-timeout-ms "
-          + "must be positive";
+    notPositive = firstNotPositive(new String[] {"--stream-first-chunk-timeout-ms", "--stream-chunk-timeout-ms",
+        "--stream-window", "--stream-ack-timeout-ms"},
+        streamFirstChunkTimeoutMs, streamChunkTimeoutMs, streamWindow, streamAckTimeoutMs);
+    if (notPositive != null) {
+      return notPositive;
     }
     if (maxQueueWaitMs < 0) {
       return "--max-queue-wait-ms must be 0 (no limit) or positive";
@@ -321,5 +324,15 @@ public final class ServeCommand {
 
   private URI controllerAddr() {
     return controllerAddrs == null || controllerAddrs.isEmpty() ? null : controllerAddrs.get(0);
+  }
+
+  /** "--name must be positive, not V" for the first of {@code values} that is not, or null. */
+  private static String firstNotPositive(String[] names, long... values) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] <= 0) {
+        return names[i] + " must be positive, not " + values[i];
+      }
+    }
+    return null;
   }
 }

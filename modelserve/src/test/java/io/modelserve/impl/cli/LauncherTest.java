@@ -52,6 +52,16 @@ class LauncherTest {
   }
 
   @Test
+  void aLimitThatIsNotPositiveIsNamedWithItsValue() {
+    assertEquals(2, run("--controller", "--port", "0", "--max-queue", "-1"));
+    assertEquals(1, errLines().lines().count(), errLines());
+    assertTrue(errLines().contains("--max-queue must be positive, not -1"), errLines());
+    err.getBuffer().setLength(0);
+    assertEquals(2, run("--controller", "--port", "0", "--stream-window", "0"));
+    assertTrue(errLines().contains("--stream-window must be positive, not 0"), errLines());
+  }
+
+  @Test
   void badPortNumberIsOneClearLine() {
     assertEquals(2, run("--controller", "--port", "eighty"));
     assertTrue(errLines().contains("eighty"), errLines());
