@@ -43,12 +43,13 @@ public final class ApiKeys {
    *
    * @param source named in errors (a file path, an environment variable)
    * @throws IllegalArgumentException naming the line (never the key) of a key that is too short
-   *     or has characters outside visible ASCII
+   *     or has characters outside visible ASCII (a leading UTF-8 byte-order mark is skipped)
    */
   public static ApiKeys parse(String text, String source) {
     List<byte[]> digests = new ArrayList<>();
     List<String> labels = new ArrayList<>();
-    String[] lines = text.split("\r?\n|,", -1);
+    // an editor's UTF-8 byte-order mark (Windows Notepad) is no part of the first key
+    String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\r?\n|,", -1);
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i].strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -56,7 +57,11 @@ public final class ApiKeys {
       }
       String[] parts = line.split("\\s+", 2);
       String key = parts[0];
-      if (key.length() < MIN_LENGTH || !key.chars().allMatch(c -> c > 32 && c < 127)) {
+      if (!key.chars().allMatch(c -> c > 32 && c < 127)) {
+        throw new IllegalArgumentException(source + ", entry " + (i + 1) + ": a key may hold only visible ASCII"
+            + " characters; this one has another at position " + (firstNotVisible(key) + 1));
+      }
+      if (key.length() < MIN_LENGTH) {
         throw new IllegalArgumentException(source + ", entry " + (i + 1) + ": a key must be at least " + MIN_LENGTH
             + " visible ASCII characters");
       }
@@ -64,6 +69,15 @@ public final class ApiKeys {
       labels.add(parts.length > 1 ? parts[1].strip() : "key " + (labels.size() + 1));
     }
     return new ApiKeys(digests, labels);
+  }
+
+  private static int firstNotVisible(String key) {
+    for (int i = 0; i < key.length(); i++) {
+      if (key.charAt(i) <= 32 || key.charAt(i) >= 127) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Whether any key is set: then every protected request must present one. */

@@ -38,6 +38,21 @@ class ApiKeysTest {
   }
 
   @Test
+  void aByteOrderMarkBeforeTheFirstKeyIsNoPartOfIt() {
+    ApiKeys keys = ApiKeys.parse("\uFEFF0123456789abcdef0 first\r\n", "keys.txt");
+    assertEquals(1, keys.size());
+    assertTrue(keys.accepts("0123456789abcdef0"));
+    assertEquals(List.of("first"), keys.labels());
+  }
+
+  @Test
+  void aKeyWithACharacterOutsideVisibleAsciiIsRefusedNamingWhere() {
+    var e = assertThrows(IllegalArgumentException.class, () -> ApiKeys.parse("0123456789\u00e9bcdef0\n", "k"));
+    assertEquals("k, entry 1: a key may hold only visible ASCII characters; this one has another at position 11",
+        e.getMessage());
+  }
+
+  @Test
   void noKeysRequireNothing() {
     assertFalse(ApiKeys.none().required());
     assertFalse(ApiKeys.parse("# none yet\n", "k").required());
