@@ -110,12 +110,39 @@ public class ControllerVerticle extends AbstractVerticle {
     }).onSuccess(v -> serve(started)).onFailure(started::fail);
   }
 
+  /**
+   * A worker's heartbeat, taken only from a member of this controller's cluster. The event bus
+   * runs over connections of its own, so a worker that Hazelcast has split off (a link cut for
+   * longer than {@code max.no.heartbeat.seconds}) still reaches the controller; but its
+   * registrations here are gone, and when the halves merge it rejoins under a new member uuid
+   * and registers afresh. Routed in between, its requests would hang or fail: it waits out of
+   * routing until it is a member again.
+   */
+  private void onHeartbeat(JsonObject hb) {
+    String member = hb.getString("member");
+    if (joins != null && member != null && !joins.isMember(member)) {
+      String id = hb.getString("id", "?");
+      if (outsiders.add(id)) {
+        log.info("worker {} is not in this controller's cluster (split off): not routed until the clusters merge", id);
+      }
+      return;
+    }
+    if (!outsiders.isEmpty()) {
+      outsiders.remove(hb.getString("id", "?"));
+    }
+    dispatcher.onHeartbeat(hb);
+  }
+
+  /** Workers whose heartbeats come from outside this cluster, each logged once. */
+  private final java.util.Set<String> outsiders = new java.util.HashSet<>();
+
   private void serve(Promise<Void> started) {
     jvm = new JvmMetrics();
     metrics = new ControllerMetrics(jvm.registry());
     dispatcher = new Dispatcher(vertx, options, metrics);
+    joins = JoinList.of(vertx);
     var bus = vertx.eventBus();
-    bus.<JsonObject>consumer(Addresses.HEARTBEAT, m -> dispatcher.onHeartbeat(m.body()));
+    bus.<JsonObject>consumer(Addresses.HEARTBEAT, m -> onHeartbeat(m.body()));
     bus.<JsonObject>consumer(Addresses.DRAIN, m -> {
       dispatcher.onDrain(m.body().getString("id"));
       m.reply("ok");
@@ -127,7 +154,6 @@ public class ControllerVerticle extends AbstractVerticle {
       dispatcher.status().forEach(e -> queued.put(e.getKey(), ((JsonObject) e.getValue()).getInteger("queued", 0)));
       metrics.live().tick(System.currentTimeMillis(), queued);
     });
-    joins = JoinList.of(vertx);
     if (joins != null) {
       vertx.setPeriodic(10_000, t -> joins.expire());
     }

@@ -11,6 +11,7 @@ import io.modelserve.impl.Errors;
 import io.modelserve.impl.EventLoopWarmUp;
 import io.modelserve.impl.cluster.ClusterNode;
 import io.modelserve.impl.cluster.ControllerLink;
+import io.modelserve.impl.cluster.JoinList;
 import io.modelserve.impl.http.BodyLimits;
 import io.modelserve.impl.http.ConnectionTimeouts;
 import io.modelserve.impl.http.HttpRequestReader;
@@ -83,6 +84,8 @@ public class WorkerVerticle extends AbstractVerticle {
   private int maxHeld;
   private long heartbeatTimer = -1;
   private List<ControllerLink> links = List.of();
+  /** This node's Hazelcast cluster, null on another cluster manager. */
+  private JoinList joins;
   private volatile String state = "starting";
   private JvmMetrics jvm;
   private WorkerMetrics metrics;
@@ -145,6 +148,7 @@ public class WorkerVerticle extends AbstractVerticle {
         .compose(v -> listen(name))
         .onSuccess(v -> {
           state = "serving";
+          joins = JoinList.of(vertx);
           heartbeatTimer = vertx.setPeriodic(options.getHeartbeatMs(), t -> heartbeat(name));
           heartbeat(name);
           links = ControllerLink.start(vertx, options.getControllerUrl());
@@ -327,7 +331,9 @@ public class WorkerVerticle extends AbstractVerticle {
         .put("stuck", runner.stuck())
         .put("served", served.get())
         .put("failed", failed.get())
-        .put("draining", "draining".equals(state)));
+        .put("draining", "draining".equals(state))
+        // the controller routes only to members of its own cluster (see ControllerVerticle)
+        .put("member", joins == null ? null : joins.localUuid()));
   }
 
   /** Every reply says what the device holds now, for all controllers together. */

@@ -75,6 +75,11 @@ public final class JoinList {
         .put("uuids", uuids);
   }
 
+  /** This node's member uuid now (Hazelcast gives a member a new one when it merges into another cluster). */
+  public String localUuid() {
+    return instance.getCluster().getLocalMember().getUuid().toString();
+  }
+
   /** Whether this node is the only member of its cluster. */
   public boolean alone() {
     return instance.getCluster().getMembers().size() <= 1;

@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,14 @@ final class DispatchPolicy {
   private final Map<String, ServiceState> services = new TreeMap<>();
   private final Map<String, WorkerState> workers = new LinkedHashMap<>();
   private final DroppedDispatches dropped = new DroppedDispatches();
+  /**
+   * How long a worker dropped because its address had no handler waits before its heartbeats
+   * register it again: a worker that merged back from a split heartbeats before its address's
+   * registration has spread, and would otherwise flap in and out several times a second.
+   */
+  static final long REJOIN_AFTER_GONE_MS = 1_000;
+  /** Workers dropped as no longer listening, with when their heartbeats count again. */
+  private final Map<String, Long> notListening = new HashMap<>();
   private long nextId = 1;
   private java.util.function.BiConsumer<String, String> droppedListener = (id, why) -> {};
 
@@ -192,6 +201,13 @@ final class DispatchPolicy {
       return;
     }
     WorkerState w = workers.get(id);
+    if (w == null && !notListening.isEmpty()) {
+      Long quietUntil = notListening.get(id);
+      if (quietUntil != null && clock.getAsLong() - quietUntil < 0) {
+        return;
+      }
+      notListening.remove(id);
+    }
     if (w == null) {
       w = new WorkerState(id, service, hb.getString("address"));
       workers.put(id, w);
@@ -272,6 +288,9 @@ final class DispatchPolicy {
     long limit = TimeUnit.MILLISECONDS.toNanos(options.getWorkerTimeoutMs());
     long now = clock.getAsLong();
     dropped.forgetBefore(now);
+    if (!notListening.isEmpty()) {
+      notListening.values().removeIf(until -> now - until >= 0);
+    }
     for (WorkerState w : new ArrayList<>(workers.values())) {
       if (now - w.lastSeenNanos > limit) {
         drop(w, "silent for " + TimeUnit.NANOSECONDS.toMillis(now - w.lastSeenNanos) + " ms");
@@ -374,7 +393,20 @@ final class DispatchPolicy {
     }
     ServiceState s = services.get(w.service);
     switch (failure) {
-      case GONE -> drop(w, "no longer listening");
+      case GONE -> {
+        // no handler took the message: the request never ran, so it is first in line again and
+        // keeps its retry. The worker is gone (killed), or its registration is not here yet
+        // (it has just merged back from a split): its heartbeats wait out a quiet time either way
+        w.pending.remove(dispatchId);
+        p.worker = null;
+        p.attempts--;
+        if (!p.answered()) {
+          // behind what the drop puts back; with no worker left, answered with the rest
+          s.queue.addFirst(p);
+        }
+        drop(w, "no longer listening");
+        notListening.put(w.id, clock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(REJOIN_AFTER_GONE_MS));
+      }
       case TIMEOUT -> {
         w.pending.remove(dispatchId);
         w.failed++;

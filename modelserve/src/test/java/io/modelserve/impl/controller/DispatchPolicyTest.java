@@ -431,6 +431,48 @@ class DispatchPolicyTest {
   }
 
   @Test
+  void aRequestThatFoundNoHandlerNeverRanAndKeepsItsRetry() {
+    join("a", 1);
+    join("b", 1);
+    join("c", 1);
+    Client c = submit("1");
+    String first = bus.last().workerId();
+    // the message reached no handler (the worker's registration is gone or not there yet)
+    policy.onFailure(first, bus.last().dispatchId(), DispatchPolicy.Failure.GONE, "No handlers for address");
+    String second = bus.last().workerId();
+    assertTrue(!second.equals(first), "sent to another worker: " + second);
+    assertEquals(2, bus.sent.size());
+    List<String> alive = new ArrayList<>(List.of("a", "b", "c"));
+    alive.remove(first);
+    alive.remove(second);
+    // the second worker dies with it: the one retry the request has is still its own
+    onlyTheseStayAlive(1_800, alive.get(0));
+    assertEquals(alive.get(0), bus.last().workerId());
+    policy.onReply(alive.get(0), bus.last().dispatchId(), ok("done"), 0, 0);
+    assertEquals("done", text(c.only()));
+  }
+
+  @Test
+  void aWorkerDroppedAsNoLongerListeningIsNotTakenBackForASecondSoItsRegistrationCanSpread() {
+    join("a", 1);
+    join("b", 1);
+    Client c = submit("1");
+    String first = bus.last().workerId();
+    String other = first.equals("a") ? "b" : "a";
+    policy.onFailure(first, bus.last().dispatchId(), DispatchPolicy.Failure.GONE, "No handlers for address");
+    assertNull(workerStatus(first));
+    // its heartbeats (which travel to another address) go on: not taken back at once
+    bus.advance(300);
+    join(first, 1);
+    assertNull(workerStatus(first), "taken back 300 ms after its address had no handler");
+    bus.advance(DispatchPolicy.REJOIN_AFTER_GONE_MS);
+    join(first, 1);
+    assertTrue(workerStatus(first) != null, "taken back after the quiet time");
+    policy.onReply(other, bus.sent.get(1).dispatchId(), ok("done"), 0, 0);
+    assertEquals("done", text(c.only()));
+  }
+
+  @Test
   void twoControllersSeeEachOthersLoadThroughTheWorkersRepliesAndHeartbeats() {
     FakeTransport bus2 = new FakeTransport();
     DispatchPolicy other = new DispatchPolicy(options, bus2, bus2);

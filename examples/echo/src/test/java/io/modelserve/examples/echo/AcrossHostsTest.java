@@ -112,6 +112,43 @@ class AcrossHostsTest {
   }
 
   @Test
+  void aWorkerCutOffLongerThanHazelcastWaitsIsSplitOffThenMergesBackWithoutAFailedRequest() {
+    try (HostCluster c = threeHosts()) {
+      LocalCluster.Node w1 = c.startWorker(c.host(2), "sim", "cpu");
+      c.startWorker(c.host(3), "sim", "cpu");
+      String id = c.worker(w1.pid()).getString("id");
+      try (Load load = Load.start(c, "/sim", Integer.MAX_VALUE, 4); Presence presence = new Presence(c, w1.pid())) {
+        Poll.until(Duration.ofSeconds(30), "both workers answered", () -> load.workers.size() == 2);
+        assertEquals(3, c.status().getJsonObject("cluster").getInteger("members"));
+        long cut = System.nanoTime();
+        c.hosts().cut(c.host(2));
+        Poll.until(Duration.ofSeconds(10), "the worker is out of routing", () -> presence.firstOut(cut) > 0);
+        // past max.no.heartbeat.seconds (20) Hazelcast removes the member: the cluster splits
+        Poll.until(Duration.ofSeconds(40), "Hazelcast splits the cut-off worker off",
+            () -> c.status().getJsonObject("cluster").getInteger("members") == 2);
+        long split = System.nanoTime();
+        long restored = System.nanoTime();
+        c.hosts().restore(c.host(2));
+        long servedBefore = load.from(id);
+        Poll.until(Duration.ofSeconds(60), "the worker serves again", () -> load.from(id) > servedBefore);
+        long servedAgain = System.nanoTime();
+        Poll.until(Duration.ofSeconds(60), "the halves merge again",
+            () -> c.status().getJsonObject("cluster").getInteger("members") == 3);
+        long merged = System.nanoTime();
+        Poll.until(Duration.ofSeconds(10), "a few more answers", () -> load.from(id) > servedBefore + 10);
+        load.stop();
+        load.await(Duration.ofSeconds(60));
+        System.out.printf("link cut past the split (%.1f s): out of routing after %.2f s, serving again %.2f s and"
+            + " merged %.2f s after the link came back, %d change(s) %s, %s%n", seconds(cut, split),
+            seconds(cut, presence.firstOut(cut)), seconds(restored, servedAgain), seconds(restored, merged),
+            presence.since(cut).size(), presence, load);
+        assertTrue(seconds(restored, servedAgain) <= 30, "serving again after " + seconds(restored, servedAgain) + " s");
+        assertEquals(0, load.notOk(), load.toString());
+      }
+    }
+  }
+
+  @Test
   void aWorkerPausedForTenSecondsLeavesRoutingAndComesBackOnceWithoutAFailedRequest() {
     try (HostCluster c = threeHosts()) {
       LocalCluster.Node w1 = c.startWorker(c.host(2), "sim", "cpu");

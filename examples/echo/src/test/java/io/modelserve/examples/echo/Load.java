@@ -28,6 +28,8 @@ final class Load implements AutoCloseable {
   final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
   final Map<String, LongAdder> workers = new ConcurrentHashMap<>();
   final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  /** The first few answers 500 and above (503 apart), with their bodies. */
+  final java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicInteger sent = new AtomicInteger();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final ExecutorService clients;
@@ -61,6 +63,10 @@ final class Load implements AutoCloseable {
                 .version(java.net.http.HttpClient.Version.HTTP_1_1)
                 .timeout(giveUpAfter).GET().build());
             statuses.computeIfAbsent(r.statusCode(), k -> new LongAdder()).increment();
+            if (r.statusCode() >= 500 && r.statusCode() != 503 && failures.size() < 5) {
+              // what a failure said, for the test's message
+              failures.add(r.statusCode() + " " + r.body());
+            }
             r.headers().firstValue("x-model-serve-worker")
                 .ifPresent(w -> workers.computeIfAbsent(w, k -> new LongAdder()).increment());
             if (backOff && r.statusCode() == 503) {
@@ -184,6 +190,7 @@ final class Load implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Load{total=" + total + ", statuses=" + statuses + ", workers=" + workers + ", errors=" + errors + "}";
+    return "Load{total=" + total + ", statuses=" + statuses + ", workers=" + workers + ", errors=" + errors
+        + (failures.isEmpty() ? "" : ", failures=" + failures) + "}";
   }
 }
