@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.impl.VertxConnection;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -91,7 +90,7 @@ public final class HttpRequestReader {
       // a body Netty cannot decode (a malformed chunk) closes the connection as soon as this
       // returns, while what the failure was answered with waits for the end of the read to be
       // flushed: without this the client would get no answer at all
-      flush(req);
+      RequestChecks.flush(req);
     });
     req.endHandler(v -> {
       if (promise.future().isComplete()) {
@@ -116,12 +115,6 @@ public final class HttpRequestReader {
     // a Vert.x Web router pauses the request until a handler wants the body
     req.resume();
     return promise.future();
-  }
-
-  private static void flush(HttpServerRequest req) {
-    if (req.connection() instanceof VertxConnection connection) {
-      connection.flush();
-    }
   }
 
   private static ApiRequest parseOrReject(HttpServerRequest req, Chunks body, BodyLimits limits) {

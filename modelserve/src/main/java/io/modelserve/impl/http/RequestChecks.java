@@ -6,6 +6,7 @@ import io.modelserve.impl.Errors;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.impl.VertxConnection;
 
 /**
  * What the HTTP servers check before routing a request, and how they refuse one: always a JSON
@@ -16,12 +17,20 @@ public final class RequestChecks {
   private RequestChecks() {}
 
   /**
-   * A 400 for a request no handler should see (HTTP/1.1 without Host, a malformed path), a 415
-   * for a body in an encoding the server does not decode, or null.
+   * A 400 for a request no handler should see (HTTP/1.1 without Host, a malformed path, a
+   * Transfer-Encoding that does not end in chunked: answered with Connection: close), a 415 for a
+   * body in an encoding the server does not decode, or null.
    */
   public static ApiResponse problem(HttpServerRequest req) {
     if (req.version() == HttpVersion.HTTP_1_1 && req.getHeader("host") == null) {
       return Errors.json(400, "an HTTP/1.1 request needs a Host header", null, null);
+    }
+    String transfer = req.getHeader("transfer-encoding");
+    if (transfer != null && !lastCodingIsChunked(transfer)) {
+      // no length can be known (RFC 9112, 6.3): Netty would read no body, and what follows on
+      // the connection would be taken for the next request
+      return Errors.json(400, "Transfer-Encoding '" + transfer.trim() + "' does not end in chunked: the body's"
+          + " length cannot be known", null, null).withHeader("Connection", "close");
     }
     String encoding = req.getHeader("content-encoding");
     if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity") && hasBody(req)) {
@@ -59,15 +68,34 @@ public final class RequestChecks {
   }
 
   /**
+   * Sends what was written on the request's connection now. Vert.x flushes what is written
+   * during a read when the read ends; a body Netty cannot decode (a malformed chunk) makes it
+   * close the connection first, and the answer would be lost.
+   */
+  static void flush(HttpServerRequest req) {
+    if (req.connection() instanceof VertxConnection connection) {
+      connection.flush();
+    }
+  }
+
+  private static boolean lastCodingIsChunked(String transferEncoding) {
+    String[] codings = transferEncoding.split(",");
+    return codings[codings.length - 1].trim().equalsIgnoreCase("chunked");
+  }
+
+  /**
    * Answers {@code answer} without reading the body. A client that sent
    * {@code Expect: 100-continue} gets it as the final status and sends no body; for any other,
    * the unread body would be taken for the next request, so the connection closes.
    */
   public static void refuse(HttpServerRequest req, ApiResponse answer) {
-    if (hasBody(req) && !req.isEnded()) {
+    if ((hasBody(req) && !req.isEnded()) || "close".equalsIgnoreCase(answer.headers().get("Connection"))) {
       req.response().putHeader("connection", "close");
       // Vert.x would keep the connection until the request ends, which an unread body never does
       HttpResponses.write(req.response(), answer).onComplete(ar -> req.connection().close());
+      // written during a read, the answer waits for the read's end to be flushed; a body Netty
+      // cannot decode closes the connection before that
+      flush(req);
     } else {
       HttpResponses.write(req.response(), answer);
     }

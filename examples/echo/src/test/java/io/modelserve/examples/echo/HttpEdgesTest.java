@@ -137,6 +137,23 @@ class HttpEdgesTest {
   }
 
   @Test
+  void aTransferEncodingThatDoesNotEndInChunkedIs400AndTheConnectionCloses() {
+    for (int port : new int[] {cluster.controllerPort(), echo.httpPort()}) {
+      for (String coding : new String[] {"gzip", "chunked, gzip"}) {
+        try (RawHttp c = new RawHttp(port)) {
+          // its length cannot be known (RFC 9112, 6.3): read as no body, the bytes would be taken
+          // for the next request on the connection
+          RawHttp.Response r = c.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
+              + "Transfer-Encoding: " + coding + "\r\n\r\nGET /echo?smuggled=1 HTTP/1.1\r\nHost: localhost\r\n\r\n").read();
+          assertEquals(400, r.status(), coding + " on port " + port + ": " + r.body());
+          assertTrue(r.json().getString("error").contains("Transfer-Encoding"), r.body());
+          assertTrue(c.closedByServer(10_000), coding + " on port " + port + ": the connection stays open");
+        }
+      }
+    }
+  }
+
+  @Test
   void aGzipOrDeflateBodyReachesTheModelDecodedAnOtherEncodingIs415AndACorruptOne400() throws Exception {
     byte[] json = "{\"text\":\"compressed\"}".getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream gzip = new ByteArrayOutputStream();
