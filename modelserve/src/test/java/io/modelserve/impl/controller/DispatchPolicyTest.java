@@ -74,6 +74,17 @@ class DispatchPolicyTest {
     return new OneOfTwo(c, first, first.workerId(), first.workerId().equals("a") ? "b" : "a");
   }
 
+  /** A request sent to one of three idle workers, a, b and c. */
+  record OneOfThree(Client client, String worker) {}
+
+  OneOfThree submitToOneOfThree() {
+    join("a", 1);
+    join("b", 1);
+    join("c", 1);
+    Client c = submit("1");
+    return new OneOfThree(c, bus.last().workerId());
+  }
+
   /** Worker a busy with request 1 and holding request 2 ahead, when an idle worker b joins. */
   record HeldAhead(Client client, FakeTransport.Sent held) {}
 
@@ -239,11 +250,9 @@ class DispatchPolicyTest {
 
   @Test
   void aRequestIsRetriedOnceOnlyThen502() {
-    join("a", 1);
-    join("b", 1);
-    join("c", 1);
-    Client c = submit("1");
-    String first = bus.last().workerId();
+    OneOfThree r = submitToOneOfThree();
+    Client c = r.client();
+    String first = r.worker();
     List<String> alive = new ArrayList<>(List.of("a", "b", "c"));
     alive.remove(first);
     onlyTheseStayAlive(1_800, alive.toArray(String[]::new));
@@ -432,11 +441,9 @@ class DispatchPolicyTest {
 
   @Test
   void aRequestThatFoundNoHandlerNeverRanAndKeepsItsRetry() {
-    join("a", 1);
-    join("b", 1);
-    join("c", 1);
-    Client c = submit("1");
-    String first = bus.last().workerId();
+    OneOfThree r = submitToOneOfThree();
+    Client c = r.client();
+    String first = r.worker();
     // the message reached no handler (the worker's registration is gone or not there yet)
     policy.onFailure(first, bus.last().dispatchId(), DispatchPolicy.Failure.GONE, "No handlers for address");
     String second = bus.last().workerId();
