@@ -133,6 +133,9 @@ public class ControllerVerticle extends AbstractVerticle {
     dispatcher.onHeartbeat(hb);
   }
 
+  /** How long a worker whose address had no handler is named in the answers to cluster hints. */
+  private static final long NOT_LISTENING_REPORT_MS = 5_000;
+
   /** Workers whose heartbeats come from outside this cluster, each logged once. */
   private final java.util.Set<String> outsiders = new java.util.HashSet<>();
 
@@ -391,7 +394,10 @@ public class ControllerVerticle extends AbstractVerticle {
           log.info("a worker's cluster is at {}: searching there ({} new address(es))", hint.getJsonArray("members"), fresh);
         }
       }
-      json(ctx, 200, joins.self());
+      // workers whose address found no handler lately: a merge may have lost their registration,
+      // which they only learn this way (the event bus cannot tell them)
+      dispatcher.call(() -> dispatcher.notListening(NOT_LISTENING_REPORT_MS),
+          ids -> json(ctx, 200, joins.self().put("notListening", new io.vertx.core.json.JsonArray(ids))));
     });
   }
 

@@ -151,7 +151,11 @@ public class WorkerVerticle extends AbstractVerticle {
           joins = JoinList.of(vertx);
           heartbeatTimer = vertx.setPeriodic(options.getHeartbeatMs(), t -> heartbeat(name));
           heartbeat(name);
-          links = ControllerLink.start(vertx, options.getControllerUrl());
+          links = ControllerLink.start(vertx, options.getControllerUrl(), ids -> {
+            if (ids.contains(id)) {
+              registerAgain(name);
+            }
+          });
           log.info("worker {} serves '{}' on device {} (concurrency {}, batches of up to {}, http port {})",
               id, name, options.getDevice(), concurrency, batchSize, httpPort());
           started.complete();
@@ -238,6 +242,32 @@ public class WorkerVerticle extends AbstractVerticle {
     ready.add(withdrawals.completion());
     return Future.all(ready).mapEmpty();
   }
+
+  /**
+   * A controller found no handler at this worker's address although the worker is a member:
+   * its registration was lost (when the worker merged back from a split, the cleanup of the
+   * member it was before the merge raced its republishing). Registers its consumers afresh:
+   * the last one off an address takes it out of the cluster's map, the first one on puts it in.
+   */
+  private void registerAgain(String name) {
+    long now = System.nanoTime();
+    if (!"serving".equals(state) || reregistering || now - lastReregisterNanos < REREGISTER_EVERY_NANOS) {
+      return;
+    }
+    reregistering = true;
+    lastReregisterNanos = now;
+    log.info("worker {}: a controller finds no handler at its address; registering again", id);
+    List<MessageConsumer<?>> old = new ArrayList<>(consumers);
+    old.add(withdrawals);
+    consumers.clear();
+    Future.all(old.stream().map(MessageConsumer::unregister).toList())
+        .compose(v -> listen(name))
+        .onComplete(ar -> reregistering = false);
+  }
+
+  private static final long REREGISTER_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+  private boolean reregistering;
+  private long lastReregisterNanos = System.nanoTime() - REREGISTER_EVERY_NANOS;
 
   private void onMessage(Message<Buffer> msg) {
     WireFormat.Envelope env;

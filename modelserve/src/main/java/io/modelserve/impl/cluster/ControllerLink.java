@@ -36,7 +36,11 @@ public final class ControllerLink {
   private boolean inFlight;
   private boolean apart;
 
-  private ControllerLink(Vertx vertx, URI controller, JoinList joins) {
+  private final java.util.function.Consumer<List<String>> notListening;
+
+  private ControllerLink(Vertx vertx, URI controller, JoinList joins,
+      java.util.function.Consumer<List<String>> notListening) {
+    this.notListening = notListening;
     this.vertx = vertx;
     this.controller = controller;
     this.joins = joins;
@@ -49,6 +53,15 @@ public final class ControllerLink {
    * there is no URL or no Hazelcast.
    */
   public static List<ControllerLink> start(Vertx vertx, String controllerUrls) {
+    return start(vertx, controllerUrls, ids -> {});
+  }
+
+  /**
+   * As {@link #start(Vertx, String)}; {@code notListening} hears of the worker ids whose address
+   * a controller lately found without a handler (their event-bus registration was lost).
+   */
+  public static List<ControllerLink> start(Vertx vertx, String controllerUrls,
+      java.util.function.Consumer<List<String>> notListening) {
     if (controllerUrls == null || controllerUrls.isBlank()) {
       return List.of();
     }
@@ -59,7 +72,7 @@ public final class ControllerLink {
     List<ControllerLink> links = new ArrayList<>();
     for (String url : controllerUrls.split(",")) {
       if (!url.isBlank()) {
-        ControllerLink link = new ControllerLink(vertx, URI.create(url.trim()), joins);
+        ControllerLink link = new ControllerLink(vertx, URI.create(url.trim()), joins, notListening);
         link.timer = vertx.setPeriodic(PERIOD_MS, t -> link.check());
         links.add(link);
       }
@@ -96,6 +109,12 @@ public final class ControllerLink {
       other = answer.toJsonObject();
     } catch (RuntimeException e) {
       return;
+    }
+    io.vertx.core.json.JsonArray lost = other.getJsonArray("notListening");
+    if (lost != null && !lost.isEmpty()) {
+      List<String> ids = new ArrayList<>();
+      lost.forEach(id -> ids.add(String.valueOf(id)));
+      notListening.accept(ids);
     }
     boolean together = joins.isMember(other.getString("uuid", ""));
     if (!together) {

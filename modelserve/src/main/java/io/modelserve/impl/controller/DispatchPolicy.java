@@ -70,6 +70,19 @@ final class DispatchPolicy {
   static final long REJOIN_AFTER_GONE_MS = 1_000;
   /** Workers dropped as no longer listening, with when their heartbeats count again. */
   private final Map<String, Long> notListening = new HashMap<>();
+  /** When each worker's address last had no handler, for {@link #notListening(long)}. */
+  private final Map<String, Long> lastGone = new HashMap<>();
+
+  /**
+   * Workers whose address had no handler within the last {@code withinMs} although they may
+   * still heartbeat: their registration is lost (a merge raced the cleanup of the member they
+   * were before it), and the controller tells them so over HTTP ({@code /_/cluster}).
+   */
+  java.util.List<String> notListening(long withinMs) {
+    long since = clock.getAsLong() - TimeUnit.MILLISECONDS.toNanos(withinMs);
+    lastGone.values().removeIf(at -> at - since < 0);
+    return new ArrayList<>(lastGone.keySet());
+  }
   private long nextId = 1;
   private java.util.function.BiConsumer<String, String> droppedListener = (id, why) -> {};
 
@@ -308,6 +321,10 @@ final class DispatchPolicy {
 
   /** As {@link #onReply(String, long, Buffer, int)}, with the inferences stuck on the worker. */
   void onReply(String workerId, long dispatchId, Buffer body, int held, int stuck) {
+    if (!lastGone.isEmpty()) {
+      // it replied: its address has a handler again
+      lastGone.remove(workerId);
+    }
     if (WireFormat.isReturned(body)) {
       WorkerState w = workers.get(workerId);
       PendingRequest p = settle(w, dispatchId, held, stuck);
@@ -406,6 +423,7 @@ final class DispatchPolicy {
         }
         drop(w, "no longer listening");
         notListening.put(w.id, clock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(REJOIN_AFTER_GONE_MS));
+        lastGone.put(w.id, clock.getAsLong());
       }
       case TIMEOUT -> {
         w.pending.remove(dispatchId);

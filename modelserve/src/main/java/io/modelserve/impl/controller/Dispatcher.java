@@ -151,6 +151,11 @@ public final class Dispatcher {
     return policy.refuseQueued(503, why);
   }
 
+  /** Workers whose address had no handler within the last {@code withinMs}; on the dispatcher's thread. */
+  public java.util.List<String> notListening(long withinMs) {
+    return policy.notListening(withinMs);
+  }
+
   /** Drops workers whose heartbeats stopped; called periodically. */
   public void dropSilentWorkers() {
     policy.dropSilentWorkers();

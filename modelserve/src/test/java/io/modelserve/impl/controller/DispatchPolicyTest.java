@@ -480,6 +480,31 @@ class DispatchPolicyTest {
   }
 
   @Test
+  void aWorkerWhoseAddressHadNoHandlerIsNamedUntilItRepliesOrFiveSecondsPass() {
+    join("a", 1);
+    join("b", 1);
+    submit("1");
+    String first = bus.last().workerId();
+    policy.onFailure(first, bus.last().dispatchId(), DispatchPolicy.Failure.GONE, "No handlers for address");
+    assertEquals(List.of(first), policy.notListening(5_000));
+    // back, and a reply from it: its address has a handler again
+    bus.advance(DispatchPolicy.REJOIN_AFTER_GONE_MS);
+    join(first, 1);
+    submit("2");
+    FakeTransport.Sent toFirst = bus.sent.stream().filter(x -> x.workerId().equals(first)).reduce((x, y) -> y).orElseThrow();
+    assertTrue(toFirst.dispatchId() != bus.sent.get(0).dispatchId(), "a new dispatch to " + first);
+    policy.onReply(first, toFirst.dispatchId(), ok("2"), 0, 0);
+    assertEquals(List.of(), policy.notListening(5_000));
+    // and one never heard from again is forgotten after the time given
+    submit("3");
+    FakeTransport.Sent third = bus.last();
+    policy.onFailure(third.workerId(), third.dispatchId(), DispatchPolicy.Failure.GONE, "No handlers for address");
+    assertEquals(List.of(third.workerId()), policy.notListening(5_000));
+    bus.advance(5_001);
+    assertEquals(List.of(), policy.notListening(5_000));
+  }
+
+  @Test
   void twoControllersSeeEachOthersLoadThroughTheWorkersRepliesAndHeartbeats() {
     FakeTransport bus2 = new FakeTransport();
     DispatchPolicy other = new DispatchPolicy(options, bus2, bus2);
