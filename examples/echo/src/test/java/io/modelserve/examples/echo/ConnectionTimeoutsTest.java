@@ -79,13 +79,8 @@ class ConnectionTimeoutsTest {
   @Test
   void aBodyThatStopsArrivingIs408AndTheConnectionCloses() {
     for (int port : new int[] {cluster.controllerPort(), echo.httpPort()}) {
-      try (RawHttp c = new RawHttp(port)) {
-        RawHttp.Response r = c.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
-            + "Content-Length: 100\r\n\r\nonly ten b").read();
-        assertEquals(408, r.status(), r.body());
-        assertTrue(r.json().getString("error").contains("--idle-timeout-ms"), r.body());
-        assertTrue(c.closedByServer(WAIT_MS), "closed by the server");
-      }
+      RawHttp.refusedThenClosed(port, "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
+          + "Content-Length: 100\r\n\r\nonly ten b", 408, "--idle-timeout-ms", WAIT_MS);
     }
   }
 }

@@ -83,6 +83,22 @@ final class RawHttp implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code request} on a connection of its own to {@code port} and asserts the answer:
+   * {@code status}, a JSON error that contains {@code errorPart}, then the connection closed by
+   * the server within {@code waitMs}. Returns the answer for further checks.
+   */
+  static Response refusedThenClosed(int port, String request, int status, String errorPart, int waitMs) {
+    try (RawHttp c = new RawHttp(port)) {
+      Response r = c.send(request).read();
+      org.junit.jupiter.api.Assertions.assertEquals(status, r.status(), "port " + port + ": " + r.body());
+      org.junit.jupiter.api.Assertions.assertTrue(r.json().getString("error").contains(errorPart),
+          "port " + port + ": " + r.body());
+      org.junit.jupiter.api.Assertions.assertTrue(c.closedByServer(waitMs), "port " + port + ": the connection stays open");
+      return r;
+    }
+  }
+
   /** Reads a response's status line and headers, up to the blank line, from {@code in}. */
   static String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
